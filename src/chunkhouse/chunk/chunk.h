@@ -1,0 +1,96 @@
+#pragma once
+// A chunk: one entity path, N rows; each row has a RowId, one time per timeline (none when
+// static) and, per component, a list of instances or null (not logged in that row).
+#include <arrow/type_fwd.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chunkhouse/base/descriptor.h"
+#include "chunkhouse/base/ids.h"
+#include "chunkhouse/base/status.h"
+#include "chunkhouse/base/time.h"
+
+namespace chunkhouse {
+
+class Chunk {
+ public:
+  struct IndexColumn {
+    Timeline timeline;
+    int column = 0;          // position in the record batch
+    bool is_sorted = false;  // as declared by rerun:is_sorted (Rerun trusts it too)
+  };
+  struct ComponentColumn {
+    ComponentDescriptor descriptor;
+    int column = 0;
+  };
+
+  // Parses a record batch in Sorbet layout, migrating older layouts (spec §6.3) and
+  // validating the structure: one RowId column first, index columns before data columns,
+  // legal time types without nulls, list-typed data columns, no duplicates.
+  static Result<std::shared_ptr<Chunk>> FromRecordBatch(std::shared_ptr<arrow::RecordBatch> batch);
+
+  const Tuid& id() const { return id_; }
+  const std::string& entity_path() const { return entity_path_; }
+  int64_t num_rows() const;
+  int num_columns() const;
+  bool is_static() const { return indexes_.empty(); }
+  const std::vector<IndexColumn>& indexes() const { return indexes_; }
+  const std::vector<ComponentColumn>& components() const { return components_; }
+  const std::shared_ptr<arrow::RecordBatch>& batch() const { return batch_; }
+
+  Tuid row_id(int64_t row) const;
+  // Raw int64 values of an index column (all three time types are int64 underneath).
+  const int64_t* time_values(const IndexColumn& index) const;
+  const arrow::Array& column(int i) const;
+  const IndexColumn* FindIndex(std::string_view timeline) const;
+  const ComponentColumn* FindComponent(std::string_view component) const;
+
+  // Inclusive min/max over all rows; nullopt when the chunk has no rows.
+  std::optional<TimeRange> TimeRangeOf(const IndexColumn& index) const;
+  // Min/max over rows where the component is non-null, and how many such rows there are.
+  struct ComponentTimeStats {
+    std::optional<TimeRange> range;
+    uint64_t num_rows = 0;
+  };
+  ComponentTimeStats ComponentStatsOn(const IndexColumn& index, const ComponentColumn& c) const;
+
+  // "{entity}  rows={n}  static={True|False}  timelines=[..]  cols=[..]", as Rerun's summary().
+  std::string Summary() const;
+
+ private:
+  std::shared_ptr<arrow::RecordBatch> batch_;
+  Tuid id_;
+  std::string entity_path_;
+  int row_id_column_ = 0;
+  std::vector<IndexColumn> indexes_;
+  std::vector<ComponentColumn> components_;
+};
+
+// Builds a chunk column by column, in Rerun's canonical column order and metadata.
+class ChunkBuilder {
+ public:
+  explicit ChunkBuilder(std::string entity_path);
+  ChunkBuilder& WithId(Tuid id);
+  ChunkBuilder& WithRowIds(std::vector<Tuid> row_ids);
+  ChunkBuilder& AddIndex(Timeline timeline, std::vector<int64_t> values);
+  // `values` must be a List array (one entry per row; null = not logged in that row).
+  ChunkBuilder& AddComponent(ComponentDescriptor descriptor, std::shared_ptr<arrow::Array> values);
+  Result<std::shared_ptr<Chunk>> Build();
+
+ private:
+  std::string entity_path_;
+  std::optional<Tuid> id_;
+  std::vector<Tuid> row_ids_;
+  std::vector<std::pair<Timeline, std::vector<int64_t>>> indexes_;
+  std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> components_;
+};
+
+// Rewrites a record batch of an older Sorbet version into the current layout (0.1.3).
+// Returns the batch unchanged when it is already current.
+Result<std::shared_ptr<arrow::RecordBatch>> MigrateToCurrentSorbet(
+    std::shared_ptr<arrow::RecordBatch> batch);
+
+}  // namespace chunkhouse

@@ -1,0 +1,259 @@
+#include "chunkhouse/rrd/codec.h"
+
+#include <arrow/buffer.h>
+#include <arrow/io/memory.h>
+#include <arrow/ipc/reader.h>
+#include <arrow/ipc/writer.h>
+#include <arrow/record_batch.h>
+#include <lz4.h>
+
+#include "chunkhouse/rrd/proto/log_msg.pb.h"
+
+namespace chunkhouse::rrd {
+
+namespace pb = rerun::log_msg::v1alpha1;
+namespace pbc = rerun::common::v1alpha1;
+
+Result<std::shared_ptr<arrow::Buffer>> Lz4Decompress(const arrow::Buffer& input, uint64_t expected_size,
+                                                     const Where& where) {
+  // LZ4 cannot expand data by more than ~255x; anything claiming more is lying.
+  const uint64_t limit = static_cast<uint64_t>(input.size()) * 255 + 64;
+  if (expected_size > limit || expected_size > static_cast<uint64_t>(LZ4_MAX_INPUT_SIZE) * 255ull ||
+      expected_size > static_cast<uint64_t>(std::numeric_limits<int>::max())) {
+    return ParseErrorF(where.file, where.offset,
+                       "uncompressed size {} is impossible for a {}-byte LZ4 block", expected_size,
+                       input.size());
+  }
+  if (input.size() > std::numeric_limits<int>::max()) {
+    return ParseError(where.file, where.offset, "LZ4 block larger than 2 GiB");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto out, arrow::AllocateBuffer(static_cast<int64_t>(expected_size)));
+  int n = LZ4_decompress_safe(reinterpret_cast<const char*>(input.data()),
+                              reinterpret_cast<char*>(out->mutable_data()), static_cast<int>(input.size()),
+                              static_cast<int>(expected_size));
+  if (n < 0) return ParseError(where.file, where.offset, "corrupt LZ4 block");
+  if (static_cast<uint64_t>(n) != expected_size) {
+    return ParseErrorF(where.file, where.offset, "LZ4 block decompressed to {} bytes, expected {}", n,
+                       expected_size);
+  }
+  return std::shared_ptr<arrow::Buffer>(std::move(out));
+}
+
+Result<std::shared_ptr<arrow::Buffer>> Lz4Compress(const arrow::Buffer& input) {
+  if (input.size() > LZ4_MAX_INPUT_SIZE) return Status::Invalid("LZ4: input larger than LZ4_MAX_INPUT_SIZE");
+  int bound = LZ4_compressBound(static_cast<int>(input.size()));
+  ARROW_ASSIGN_OR_RAISE(auto out, arrow::AllocateResizableBuffer(bound));
+  int n = LZ4_compress_default(reinterpret_cast<const char*>(input.data()),
+                               reinterpret_cast<char*>(out->mutable_data()), static_cast<int>(input.size()), bound);
+  if (n <= 0 && input.size() > 0) return Status::IOError("LZ4 compression failed");
+  ARROW_RETURN_NOT_OK(out->Resize(n, /*shrink_to_fit=*/false));
+  return std::shared_ptr<arrow::Buffer>(std::move(out));
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
+  auto input = std::make_shared<arrow::io::BufferReader>(std::move(ipc));
+  auto reader = arrow::ipc::RecordBatchStreamReader::Open(input);
+  if (!reader.ok()) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC stream: {}", reader.status().message());
+  }
+  std::shared_ptr<arrow::RecordBatch> batch;
+  Status st = (*reader)->ReadNext(&batch);
+  if (!st.ok()) return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", st.message());
+  if (!batch) return ParseError(where.file, where.offset, "Arrow IPC stream holds no record batch");
+  // Untrusted bytes: check every offset, length and union id before anyone reads them.
+  st = batch->ValidateFull();
+  if (!st.ok()) return ParseErrorF(where.file, where.offset, "invalid Arrow data: {}", st.message());
+  return batch;
+}
+
+Result<std::shared_ptr<arrow::Schema>> ReadIpcSchema(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
+  auto input = std::make_shared<arrow::io::BufferReader>(std::move(ipc));
+  auto reader = arrow::ipc::RecordBatchStreamReader::Open(input);
+  if (!reader.ok()) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}", reader.status().message());
+  }
+  return (*reader)->schema();
+}
+
+Result<std::shared_ptr<arrow::Buffer>> WriteIpcBatch(const arrow::RecordBatch& batch) {
+  ARROW_ASSIGN_OR_RAISE(auto sink, arrow::io::BufferOutputStream::Create());
+  ARROW_ASSIGN_OR_RAISE(auto writer, arrow::ipc::MakeStreamWriter(sink, batch.schema()));
+  ARROW_RETURN_NOT_OK(writer->WriteRecordBatch(batch));
+  ARROW_RETURN_NOT_OK(writer->Close());
+  return sink->Finish();
+}
+
+Result<std::shared_ptr<arrow::Buffer>> WriteIpcSchema(const arrow::Schema& schema) {
+  ARROW_ASSIGN_OR_RAISE(auto sink, arrow::io::BufferOutputStream::Create());
+  ARROW_ASSIGN_OR_RAISE(auto writer,
+                        arrow::ipc::MakeStreamWriter(sink, std::make_shared<arrow::Schema>(schema)));
+  ARROW_RETURN_NOT_OK(writer->Close());
+  return sink->Finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Result<Tuid> TuidFromProto(const pbc::Tuid& proto, std::string_view what) {
+  if (!proto.has_time_ns() || !proto.has_inc()) {
+    return Status::Invalid(fmt::format("{}: Tuid lacks time_ns or inc", what));
+  }
+  return Tuid{proto.time_ns(), proto.inc()};
+}
+
+void TuidToProto(const Tuid& id, pbc::Tuid* proto) {
+  proto->set_time_ns(id.time_ns);
+  proto->set_inc(id.inc);
+}
+
+namespace {
+Result<StoreKind> KindFromProto(int kind, std::string_view what) {
+  switch (kind) {
+    case pbc::STORE_KIND_UNSPECIFIED:
+    case pbc::STORE_KIND_RECORDING: return StoreKind::kRecording;
+    case pbc::STORE_KIND_BLUEPRINT: return StoreKind::kBlueprint;
+    default: return Status::Invalid(fmt::format("{}: unknown store kind {}", what, kind));
+  }
+}
+}  // namespace
+
+Result<StoreId> StoreIdFromProto(const pbc::StoreId& proto, std::string_view what) {
+  StoreId id;
+  ARROW_ASSIGN_OR_RAISE(id.kind, KindFromProto(proto.kind(), what));
+  id.recording_id = proto.recording_id();
+  if (!proto.has_application_id()) {
+    return Status::Invalid(fmt::format("{}: store id has no application id", what));
+  }
+  id.application_id = proto.application_id().id();
+  if (id.application_id.empty()) return Status::Invalid(fmt::format("{}: empty application id", what));
+  return id;
+}
+
+void StoreIdToProto(const StoreId& id, pbc::StoreId* proto) {
+  proto->set_kind(id.kind == StoreKind::kBlueprint ? pbc::STORE_KIND_BLUEPRINT : pbc::STORE_KIND_RECORDING);
+  proto->set_recording_id(id.recording_id);
+  proto->mutable_application_id()->set_id(id.application_id);
+}
+
+Result<StoreInfo> DecodeSetStoreInfo(const uint8_t* data, size_t size, const Where& where) {
+  pb::SetStoreInfo msg;
+  if (!msg.ParseFromArray(data, static_cast<int>(size))) {
+    return ParseError(where.file, where.offset, "expected a SetStoreInfo protobuf message");
+  }
+  auto ctx = fmt::format("{}: at byte {}: SetStoreInfo", where.file, where.offset);
+  if (!msg.has_row_id()) return Status::Invalid(ctx + " has no row_id");
+  if (!msg.has_info()) return Status::Invalid(ctx + " has no info");
+  StoreInfo out;
+  ARROW_ASSIGN_OR_RAISE(out.row_id, TuidFromProto(msg.row_id(), ctx + ".row_id"));
+  const auto& info = msg.info();
+  if (!info.has_store_id()) return Status::Invalid(ctx + " has no store_id");
+  ARROW_ASSIGN_OR_RAISE(out.id.kind, KindFromProto(info.store_id().kind(), ctx));
+  out.id.recording_id = info.store_id().recording_id();
+  // 0.23/0.24 files carry the application id in the deprecated StoreInfo field.
+  if (info.store_id().has_application_id()) {
+    out.id.application_id = info.store_id().application_id().id();
+  } else if (info.has_application_id()) {
+    out.id.application_id = info.application_id().id();
+  } else {
+    return Status::Invalid(ctx + " has no application id");
+  }
+  if (out.id.application_id.empty()) return Status::Invalid(ctx + " has an empty application id");
+  if (info.has_store_version()) out.store_version = CrateVersion::FromBits(info.store_version().crate_version_bits());
+  out.source_kind = info.has_store_source() ? info.store_source().kind() : 0;
+  return out;
+}
+
+Result<ArrowMsgEnvelope> DecodeArrowMsg(std::shared_ptr<arrow::Buffer> payload, const Where& where) {
+  pb::ArrowMsg msg;
+  if (!msg.ParseFromArray(payload->data(), static_cast<int>(payload->size()))) {
+    return ParseError(where.file, where.offset, "expected an ArrowMsg protobuf message");
+  }
+  auto ctx = fmt::format("{}: at byte {}: ArrowMsg", where.file, where.offset);
+  if (!msg.has_store_id()) return Status::Invalid(ctx + " has no store_id");
+  if (msg.encoding() != pb::ENCODING_ARROW_IPC) {
+    return Status::Invalid(fmt::format("{} has unsupported encoding {}, expected 1 (Arrow IPC)", ctx,
+                                       static_cast<int>(msg.encoding())));
+  }
+  ArrowMsgEnvelope out;
+  ARROW_ASSIGN_OR_RAISE(out.kind, KindFromProto(msg.store_id().kind(), ctx));
+  out.recording_id = msg.store_id().recording_id();
+  if (msg.store_id().has_application_id() && !msg.store_id().application_id().id().empty()) {
+    out.store = StoreId{out.kind, msg.store_id().application_id().id(), out.recording_id};
+  }
+  out.compression = msg.compression();
+  if (out.compression < 0 || out.compression > 2) {
+    return Status::Invalid(fmt::format("{} has unknown compression {}", ctx, out.compression));
+  }
+  out.uncompressed_size = msg.uncompressed_size();
+  if (msg.has_chunk_id()) {
+    ARROW_ASSIGN_OR_RAISE(out.chunk_id, TuidFromProto(msg.chunk_id(), ctx + ".chunk_id"));
+  }
+  if (msg.has_is_static()) out.is_static = msg.is_static();
+  out.payload = arrow::Buffer::FromString(std::move(*msg.mutable_payload()));
+  return out;
+}
+
+Result<std::shared_ptr<Chunk>> DecodeChunk(const ArrowMsgEnvelope& msg, const Where& where) {
+  std::shared_ptr<arrow::Buffer> ipc = msg.payload;
+  if (msg.compression == pbc::COMPRESSION_LZ4) {
+    ARROW_ASSIGN_OR_RAISE(ipc, Lz4Decompress(*msg.payload, msg.uncompressed_size, where));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto batch, ReadIpcBatch(std::move(ipc), where));
+  auto chunk = Chunk::FromRecordBatch(std::move(batch));
+  if (!chunk.ok()) return ParseError(where.file, where.offset, chunk.status().message());
+  return chunk;
+}
+
+Result<BlueprintActivation> DecodeBlueprintActivation(const uint8_t* data, size_t size, const Where& where) {
+  pb::BlueprintActivationCommand msg;
+  if (!msg.ParseFromArray(data, static_cast<int>(size))) {
+    return ParseError(where.file, where.offset, "expected a BlueprintActivationCommand protobuf message");
+  }
+  auto ctx = fmt::format("{}: at byte {}: BlueprintActivationCommand", where.file, where.offset);
+  if (!msg.has_blueprint_id()) return Status::Invalid(ctx + " has no blueprint_id");
+  BlueprintActivation out;
+  ARROW_ASSIGN_OR_RAISE(out.blueprint, StoreIdFromProto(msg.blueprint_id(), ctx));
+  out.make_active = msg.make_active();
+  out.make_default = msg.make_default();
+  return out;
+}
+
+std::string EncodeSetStoreInfo(const StoreInfo& info) {
+  pb::SetStoreInfo msg;
+  TuidToProto(info.row_id, msg.mutable_row_id());
+  auto* si = msg.mutable_info();
+  StoreIdToProto(info.id, si->mutable_store_id());
+  auto* source = si->mutable_store_source();
+  source->set_kind(static_cast<pb::StoreSourceKind>(info.source_kind));
+  source->mutable_extra();  // Rerun requires the message to be present, even empty.
+  si->mutable_store_version()->set_crate_version_bits(info.store_version.value_or(kWriterVersion).ToBits());
+  return msg.SerializeAsString();
+}
+
+Result<EncodedArrowMsg> EncodeArrowMsg(const StoreId& store, const Chunk& chunk, bool compress) {
+  ARROW_ASSIGN_OR_RAISE(auto ipc, WriteIpcBatch(*chunk.batch()));
+  pb::ArrowMsg msg;
+  StoreIdToProto(store, msg.mutable_store_id());
+  msg.set_uncompressed_size(static_cast<uint64_t>(ipc->size()));
+  msg.set_encoding(pb::ENCODING_ARROW_IPC);
+  if (compress) {
+    ARROW_ASSIGN_OR_RAISE(auto lz4, Lz4Compress(*ipc));
+    msg.set_compression(pbc::COMPRESSION_LZ4);
+    msg.set_payload(lz4->data(), static_cast<size_t>(lz4->size()));
+  } else {
+    msg.set_compression(pbc::COMPRESSION_NONE);
+    msg.set_payload(ipc->data(), static_cast<size_t>(ipc->size()));
+  }
+  TuidToProto(chunk.id(), msg.mutable_chunk_id());
+  msg.set_is_static(chunk.is_static());
+  return EncodedArrowMsg{msg.SerializeAsString(), static_cast<uint64_t>(ipc->size())};
+}
+
+std::string EncodeBlueprintActivation(const BlueprintActivation& cmd) {
+  pb::BlueprintActivationCommand msg;
+  StoreIdToProto(cmd.blueprint, msg.mutable_blueprint_id());
+  msg.set_make_active(cmd.make_active);
+  msg.set_make_default(cmd.make_default);
+  return msg.SerializeAsString();
+}
+
+}  // namespace chunkhouse::rrd

@@ -1,0 +1,342 @@
+#include "chunkhouse/rrd/reader.h"
+
+#include <arrow/buffer.h>
+#include <arrow/io/file.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "chunkhouse/rrd/proto/log_msg.pb.h"
+
+namespace chunkhouse::rrd {
+
+namespace pb = rerun::log_msg::v1alpha1;
+
+// Protobuf parses at most 2 GiB per message.
+constexpr uint64_t kMaxPayload = (uint64_t{1} << 31) - 1;
+
+Result<std::shared_ptr<RrdFile>> RrdFile::Open(const std::string& path) {
+  auto file = std::make_shared<RrdFile>();
+  file->path_ = path;
+  auto mapped = arrow::io::MemoryMappedFile::Open(path, arrow::io::FileMode::READ);
+  if (!mapped.ok()) return Status::IOError(fmt::format("{}: cannot open: {}", path, mapped.status().message()));
+  ARROW_ASSIGN_OR_RAISE(int64_t size, (*mapped)->GetSize());
+  ARROW_ASSIGN_OR_RAISE(file->buffer_, (*mapped)->ReadAt(0, size));
+  file->data_ = file->buffer_->data();
+  file->size_ = static_cast<uint64_t>(file->buffer_->size());
+  return file;
+}
+
+Result<std::shared_ptr<arrow::Buffer>> RrdFile::Slice(uint64_t offset, uint64_t length, std::string_view what) const {
+  if (offset > size_ || length > size_ - offset) {
+    return ParseErrorF(path_, offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size_);
+  }
+  return arrow::SliceBuffer(buffer_, static_cast<int64_t>(offset), static_cast<int64_t>(length));
+}
+
+std::vector<std::pair<Timeline, TimeRange>> ChunkTimeRanges(const Chunk& chunk) {
+  std::vector<std::pair<Timeline, TimeRange>> out;
+  for (const auto& ic : chunk.indexes()) {
+    if (auto r = chunk.TimeRangeOf(ic)) out.push_back({ic.timeline, *r});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first.name < b.first.name; });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<StreamReader>> StreamReader::Open(const std::string& path, ReadOptions options) {
+  ARROW_ASSIGN_OR_RAISE(auto file, RrdFile::Open(path));
+  return std::make_unique<StreamReader>(std::move(file), options);
+}
+
+StreamReader::StreamReader(std::shared_ptr<RrdFile> file, ReadOptions options)
+    : file_(std::move(file)), options_(options) {}
+
+Result<std::optional<RrdMessage>> StreamReader::Fail(Status st) {
+  state_ = State::kDone;
+  return st;
+}
+
+Result<std::optional<RrdMessage>> StreamReader::Next() {
+  const uint64_t size = file_->size();
+  const uint8_t* data = file_->data();
+  const std::string& path = file_->path();
+  while (true) {
+    switch (state_) {
+      case State::kDone: return std::nullopt;
+      case State::kStreamHeader: {
+        if (pos_ == size) {
+          state_ = State::kDone;
+          if (streams_ == 0) return Fail(ParseError(path, 0, "empty file: expected an .rrd stream header"));
+          return std::nullopt;
+        }
+        if (size - pos_ < kStreamHeaderSize) {
+          return Fail(ParseErrorF(path, pos_, "expected a {}-byte stream header, only {} bytes remain",
+                                  kStreamHeaderSize, size - pos_));
+        }
+        auto header = StreamHeader::Parse(data + pos_, path, pos_);
+        if (!header.ok()) {
+          if (streams_ > 0) {
+            return Fail(ParseErrorF(path, pos_, "{} trailing bytes after the end of the stream are not "
+                                    "another stream ({})", size - pos_, header.status().message()));
+          }
+          return Fail(header.status());
+        }
+        stream_start_ = pos_;
+        pos_ += kStreamHeaderSize;
+        ++streams_;
+        state_ = State::kMessage;
+        continue;
+      }
+      case State::kMessage: {
+        if (pos_ == size) {  // a stream without an End message (footer-less writer or a crash)
+          state_ = State::kDone;
+          return std::nullopt;
+        }
+        if (size - pos_ < kMessageHeaderSize) {
+          return Fail(ParseErrorF(path, pos_, "truncated message header: expected {} bytes, only {} remain",
+                                  kMessageHeaderSize, size - pos_));
+        }
+        MessageHeader header = MessageHeader::Parse(data + pos_);
+        if (!header.valid_kind()) {
+          // A concatenated stream without an End message starts right here.
+          if (std::memcmp(data + pos_, "RRF2", 4) == 0) {
+            state_ = State::kStreamHeader;
+            continue;
+          }
+          return Fail(ParseErrorF(path, pos_, "unknown message kind {}: expected 0 (End), 1 (SetStoreInfo), "
+                                  "2 (ArrowMsg) or 3 (BlueprintActivationCommand)", header.kind));
+        }
+        const uint64_t payload_at = pos_ + kMessageHeaderSize;
+        if (header.len > size - payload_at) {
+          return Fail(ParseErrorF(path, pos_, "message header claims a {}-byte payload, but only {} bytes remain",
+                                  header.len, size - payload_at));
+        }
+        if (header.len > kMaxPayload) {
+          return Fail(ParseErrorF(path, pos_, "message payload of {} bytes exceeds the 2 GiB limit", header.len));
+        }
+        const uint64_t offset = pos_;
+        pos_ = payload_at + header.len;
+        auto msg = DecodeMessage(header, offset);
+        if (!msg.ok()) {
+          // The End message decides what follows; if it is broken, so is the rest.
+          if (header.kind == 0) state_ = State::kDone;
+          return msg.status();
+        }
+        return std::optional<RrdMessage>(std::move(*msg));
+      }
+    }
+  }
+}
+
+Result<RrdMessage> StreamReader::DecodeMessage(const MessageHeader& header, uint64_t offset) {
+  const std::string& path = file_->path();
+  const uint64_t payload_at = offset + kMessageHeaderSize;
+  const uint8_t* payload = file_->data() + payload_at;
+  Where where{path, payload_at};
+  RrdMessage msg;
+  msg.kind = static_cast<MessageKind>(header.kind);
+  msg.offset = offset;
+  msg.payload_size = header.len;
+  msg.stream_start = stream_start_;
+  switch (msg.kind) {
+    case MessageKind::kSetStoreInfo: {
+      ARROW_ASSIGN_OR_RAISE(msg.store_info, DecodeSetStoreInfo(payload, header.len, where));
+      const StoreId& id = msg.store_info.id;
+      app_ids_[{id.recording_id, id.kind}] = id.application_id;
+      auto it = std::find_if(stores_.begin(), stores_.end(), [&](const StoreInfo& s) { return s.id == id; });
+      if (it == stores_.end()) {
+        stores_.push_back(msg.store_info);
+      } else {
+        *it = msg.store_info;  // the last SetStoreInfo wins
+      }
+      return msg;
+    }
+    case MessageKind::kArrowMsg: {
+      ARROW_ASSIGN_OR_RAISE(auto buffer, file_->Slice(payload_at, header.len, "ArrowMsg"));
+      ARROW_ASSIGN_OR_RAISE(msg.envelope, DecodeArrowMsg(std::move(buffer), where));
+      if (msg.envelope.store) {
+        msg.store = *msg.envelope.store;
+      } else {
+        auto it = app_ids_.find({msg.envelope.recording_id, msg.envelope.kind});
+        if (it == app_ids_.end()) {
+          return ParseErrorF(path, payload_at, "ArrowMsg for recording '{}' has no application id and no "
+                             "earlier SetStoreInfo names one", msg.envelope.recording_id);
+        }
+        msg.store = StoreId{msg.envelope.kind, it->second, msg.envelope.recording_id};
+      }
+      if (options_.decode_chunks) {
+        ARROW_ASSIGN_OR_RAISE(msg.chunk, DecodeChunk(msg.envelope, where));
+      }
+      return msg;
+    }
+    case MessageKind::kBlueprintActivation: {
+      ARROW_ASSIGN_OR_RAISE(msg.activation, DecodeBlueprintActivation(payload, header.len, where));
+      return msg;
+    }
+    case MessageKind::kEnd: {
+      const uint64_t size = file_->size();
+      const uint64_t after = payload_at + header.len;
+      bool trailer = size - after >= kStreamFooterSize && StreamFooter::LooksLikeFooter(file_->data() + after);
+      if (trailer) {
+        ARROW_ASSIGN_OR_RAISE(auto sf, StreamFooter::Parse(file_->data() + after, path, after));
+        if (sf.rrd_footer_start != payload_at - stream_start_ || sf.rrd_footer_len != header.len) {
+          return ParseErrorF(path, after, "stream footer points at a {}-byte footer at stream offset {}, but the "
+                             "End message holds {} bytes at stream offset {}", sf.rrd_footer_len,
+                             sf.rrd_footer_start, header.len, payload_at - stream_start_);
+        }
+        uint32_t crc = FooterCrc(payload, header.len);
+        if (crc != sf.crc) {
+          return ParseErrorF(path, after + 16, "footer checksum mismatch: the stream footer says {:#010x}, "
+                             "the footer bytes at {}..{} hash to {:#010x}", sf.crc, payload_at,
+                             payload_at + header.len, crc);
+        }
+        ARROW_ASSIGN_OR_RAISE(msg.footer, DecodeFooter(payload_at, header.len));
+        msg.footer->has_trailer = true;
+        pos_ = after + kStreamFooterSize;
+      } else if (header.len > 0) {
+        // 0.28+ End frames always carry the trailer.
+        return ParseErrorF(path, after, "expected a 32-byte stream footer after the {}-byte End message",
+                           header.len);
+      }
+      state_ = State::kStreamHeader;
+      if (pos_ == size) state_ = State::kDone;
+      return msg;
+    }
+  }
+  return ParseError(path, offset, "unreachable message kind");
+}
+
+Result<Footer> StreamReader::DecodeFooter(uint64_t payload_offset, uint64_t len) {
+  Footer footer;
+  footer.stream_start = stream_start_;
+  footer.payload_offset = payload_offset;
+  footer.payload_size = len;
+  pb::RrdFooter proto;
+  if (!proto.ParseFromArray(file_->data() + payload_offset, static_cast<int>(len))) {
+    return ParseError(file_->path(), payload_offset, "expected an RrdFooter protobuf message");
+  }
+  for (const auto& m : proto.manifests()) {
+    ARROW_ASSIGN_OR_RAISE(auto manifest,
+                          ParseManifest(m.SerializeAsString(), stream_start_, Where{file_->path(), payload_offset}));
+    footer.manifests.push_back(std::move(manifest));
+  }
+  return footer;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<IndexedReader>> IndexedReader::Open(const std::string& path, Options options) {
+  ARROW_ASSIGN_OR_RAISE(auto file, RrdFile::Open(path));
+  std::unique_ptr<IndexedReader> reader(new IndexedReader(std::move(file)));
+  const RrdFile& f = *reader->file_;
+  if (f.size() < kStreamHeaderSize) {
+    return ParseErrorF(path, 0, "file has {} bytes, expected at least a {}-byte stream header", f.size(),
+                       kStreamHeaderSize);
+  }
+  ARROW_RETURN_NOT_OK(StreamHeader::Parse(f.data(), path, 0).status());
+  bool found = false;
+  if (!options.ignore_footer) ARROW_RETURN_NOT_OK(reader->ReadFooter(found));
+  if (!found) ARROW_RETURN_NOT_OK(reader->Scan());
+  return reader;
+}
+
+void IndexedReader::AddStore(const StoreId& id) {
+  if (std::find(stores_.begin(), stores_.end(), id) == stores_.end()) stores_.push_back(id);
+}
+
+Status IndexedReader::ReadFooter(bool& found) {
+  const RrdFile& f = *file_;
+  const std::string& path = f.path();
+  found = false;
+  if (f.size() < kStreamHeaderSize + kMessageHeaderSize + kStreamFooterSize) return Status::OK();
+  const uint64_t trailer_at = f.size() - kStreamFooterSize;
+  if (!StreamFooter::LooksLikeFooter(f.data() + trailer_at)) return Status::OK();
+  ARROW_ASSIGN_OR_RAISE(auto sf, StreamFooter::Parse(f.data() + trailer_at, path, trailer_at));
+  // The End payload sits right before the trailer; that fixes where its stream starts.
+  if (sf.rrd_footer_len > trailer_at - kStreamHeaderSize - kMessageHeaderSize) {
+    return ParseErrorF(path, trailer_at + 8, "stream footer claims a {}-byte footer, larger than the file allows",
+                       sf.rrd_footer_len);
+  }
+  const uint64_t payload_at = trailer_at - sf.rrd_footer_len;
+  if (sf.rrd_footer_start > payload_at) {
+    return ParseErrorF(path, trailer_at, "stream footer says the footer starts at stream offset {}, past its "
+                       "actual position {}", sf.rrd_footer_start, payload_at);
+  }
+  const uint64_t stream_start = payload_at - sf.rrd_footer_start;
+  MessageHeader end = MessageHeader::Parse(f.data() + payload_at - kMessageHeaderSize);
+  if (end.kind != 0 || end.len != sf.rrd_footer_len) {
+    return ParseErrorF(path, payload_at - kMessageHeaderSize, "expected an End message of {} bytes before the "
+                       "stream footer", sf.rrd_footer_len);
+  }
+  uint32_t crc = FooterCrc(f.data() + payload_at, sf.rrd_footer_len);
+  if (crc != sf.crc) {
+    return ParseErrorF(path, trailer_at + 16, "footer checksum mismatch: the stream footer says {:#010x}, the "
+                       "footer bytes at {}..{} hash to {:#010x}", sf.crc, payload_at, payload_at + sf.rrd_footer_len,
+                       crc);
+  }
+  if (stream_start != 0) {
+    // Several concatenated streams: this footer covers only the last one.
+    return Status::OK();
+  }
+  pb::RrdFooter proto;
+  if (!proto.ParseFromArray(f.data() + payload_at, static_cast<int>(sf.rrd_footer_len))) {
+    return ParseError(path, payload_at, "expected an RrdFooter protobuf message");
+  }
+  for (const auto& m : proto.manifests()) {
+    ARROW_ASSIGN_OR_RAISE(auto manifest, ParseManifest(m.SerializeAsString(), stream_start, Where{path, payload_at}));
+    for (const auto& e : manifest.entries) {
+      if (e.byte_offset > f.size() || e.byte_size > f.size() - e.byte_offset) {
+        return ParseErrorF(path, payload_at, "footer manifest lists chunk {} at bytes {}..{}, past the end of the file",
+                           ChunkIdString(e.chunk_id), e.byte_offset, e.byte_offset + e.byte_size);
+      }
+    }
+    AddStore(manifest.store);
+    chunks_.insert(chunks_.end(), manifest.entries.begin(), manifest.entries.end());
+    manifests_.push_back(std::move(manifest));
+  }
+  std::stable_sort(chunks_.begin(), chunks_.end(),
+                   [](const ChunkEntry& a, const ChunkEntry& b) { return a.byte_offset < b.byte_offset; });
+  has_footer_ = true;
+  found = true;
+  return Status::OK();
+}
+
+Status IndexedReader::Scan() {
+  StreamReader reader(file_);
+  while (true) {
+    ARROW_ASSIGN_OR_RAISE(auto msg, reader.Next());
+    if (!msg) break;
+    if (msg->kind == MessageKind::kSetStoreInfo) AddStore(msg->store_info.id);
+    if (msg->kind != MessageKind::kArrowMsg) continue;
+    AddStore(msg->store);
+    const Chunk& c = *msg->chunk;
+    ChunkEntry e;
+    e.store = msg->store;
+    e.entity_path = c.entity_path();
+    e.chunk_id = c.id();
+    e.is_static = c.is_static();
+    e.num_rows = static_cast<uint64_t>(c.num_rows());
+    e.byte_offset = msg->offset + kMessageHeaderSize;
+    e.byte_size = msg->payload_size;
+    e.byte_size_uncompressed = msg->envelope.uncompressed_size;
+    e.time_ranges = ChunkTimeRanges(c);
+    chunks_.push_back(std::move(e));
+  }
+  return Status::OK();
+}
+
+Result<std::shared_ptr<Chunk>> IndexedReader::LoadChunk(const ChunkEntry& entry) const {
+  ARROW_ASSIGN_OR_RAISE(auto payload, file_->Slice(entry.byte_offset, entry.byte_size, "chunk"));
+  Where where{file_->path(), entry.byte_offset};
+  ARROW_ASSIGN_OR_RAISE(auto envelope, DecodeArrowMsg(std::move(payload), where));
+  ARROW_ASSIGN_OR_RAISE(auto chunk, DecodeChunk(envelope, where));
+  if (chunk->id() != entry.chunk_id) {
+    return ParseErrorF(file_->path(), entry.byte_offset, "the manifest expects chunk {} here, found chunk {}",
+                       ChunkIdString(entry.chunk_id), ChunkIdString(chunk->id()));
+  }
+  return chunk;
+}
+
+}  // namespace chunkhouse::rrd

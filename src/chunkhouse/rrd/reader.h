@@ -1,0 +1,131 @@
+#pragma once
+// Reading .rrd files: a streaming reader (every message in file order) and an indexed reader
+// (chunk list from the footer manifests without decoding chunks; chunks loaded on demand).
+#include <arrow/type_fwd.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chunkhouse/rrd/codec.h"
+#include "chunkhouse/rrd/manifest.h"
+
+namespace chunkhouse::rrd {
+
+// The whole file, memory-mapped: payloads are zero-copy slices of it.
+class RrdFile {
+ public:
+  static Result<std::shared_ptr<RrdFile>> Open(const std::string& path);
+  const std::string& path() const { return path_; }
+  uint64_t size() const { return size_; }
+  const uint8_t* data() const { return data_; }
+  // Bounds-checked slice; errors name `what` and the offset.
+  Result<std::shared_ptr<arrow::Buffer>> Slice(uint64_t offset, uint64_t length, std::string_view what) const;
+
+ private:
+  std::string path_;
+  std::shared_ptr<arrow::Buffer> buffer_;
+  const uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+// A decoded footer: its manifests, and whether the trailer checked out.
+struct Footer {
+  uint64_t stream_start = 0;  // of the stream this footer closes
+  uint64_t payload_offset = 0;
+  uint64_t payload_size = 0;
+  bool has_trailer = false;
+  std::vector<Manifest> manifests;
+};
+
+struct RrdMessage {
+  MessageKind kind = MessageKind::kEnd;
+  uint64_t offset = 0;        // of the MessageHeader
+  uint64_t payload_size = 0;  // the payload follows the header at offset + 16
+  uint64_t stream_start = 0;
+  StoreInfo store_info;                 // kSetStoreInfo
+  StoreId store;                        // kArrowMsg
+  ArrowMsgEnvelope envelope;            // kArrowMsg
+  std::shared_ptr<Chunk> chunk;         // kArrowMsg, when decoding chunks
+  BlueprintActivation activation;       // kBlueprintActivation
+  std::optional<Footer> footer;         // kEnd with a footer
+};
+
+struct ReadOptions {
+  bool decode_chunks = true;
+};
+
+// Reads every message in order. A message that fails to decode yields an error and the
+// reader moves on to the next one; a framing error (which leaves no next message to find)
+// yields an error and ends the stream.
+class StreamReader {
+ public:
+  static Result<std::unique_ptr<StreamReader>> Open(const std::string& path, ReadOptions options = {});
+  explicit StreamReader(std::shared_ptr<RrdFile> file, ReadOptions options = {});
+
+  // The next message, or nullopt at the end.
+  Result<std::optional<RrdMessage>> Next();
+  bool done() const { return state_ == State::kDone; }
+  const RrdFile& file() const { return *file_; }
+  // Store infos met so far, in order of first appearance.
+  const std::vector<StoreInfo>& stores() const { return stores_; }
+  // Non-fatal oddities (a message dropped because its store is unknown, ...).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  enum class State { kStreamHeader, kMessage, kDone };
+  Result<std::optional<RrdMessage>> Fail(Status st);
+  Result<RrdMessage> DecodeMessage(const MessageHeader& header, uint64_t offset);
+  Result<Footer> DecodeFooter(uint64_t payload_offset, uint64_t len);
+
+  std::shared_ptr<RrdFile> file_;
+  ReadOptions options_;
+  State state_ = State::kStreamHeader;
+  uint64_t pos_ = 0;
+  uint64_t stream_start_ = 0;
+  int streams_ = 0;
+  std::vector<StoreInfo> stores_;
+  std::map<std::pair<std::string, StoreKind>, std::string> app_ids_;  // recovery for < 0.25
+  std::vector<std::string> warnings_;
+};
+
+// Reads a footer-bearing file through its manifests; scans a footer-less one once.
+class IndexedReader {
+ public:
+  struct Options {
+    // Treat a present footer as absent (scan the file instead).
+    bool ignore_footer = false;
+  };
+  static Result<std::unique_ptr<IndexedReader>> Open(const std::string& path, Options options);
+  static Result<std::unique_ptr<IndexedReader>> Open(const std::string& path) { return Open(path, Options{}); }
+
+  const std::string& path() const { return file_->path(); }
+  bool has_footer() const { return has_footer_; }
+  // Stores with their ids, in file order (recordings and blueprints).
+  const std::vector<StoreId>& stores() const { return stores_; }
+  const std::vector<ChunkEntry>& chunks() const { return chunks_; }
+  // Manifests from the footer (empty for a scanned file).
+  const std::vector<Manifest>& manifests() const { return manifests_; }
+
+  // Reads and decodes one chunk from its byte range.
+  Result<std::shared_ptr<Chunk>> LoadChunk(const ChunkEntry& entry) const;
+
+ private:
+  explicit IndexedReader(std::shared_ptr<RrdFile> file) : file_(std::move(file)) {}
+  Status ReadFooter(bool& found);
+  Status Scan();
+  void AddStore(const StoreId& id);
+
+  std::shared_ptr<RrdFile> file_;
+  bool has_footer_ = false;
+  std::vector<StoreId> stores_;
+  std::vector<ChunkEntry> chunks_;
+  std::vector<Manifest> manifests_;
+};
+
+// Time ranges per timeline of a decoded chunk, sorted by timeline name.
+std::vector<std::pair<Timeline, TimeRange>> ChunkTimeRanges(const Chunk& chunk);
+
+}  // namespace chunkhouse::rrd

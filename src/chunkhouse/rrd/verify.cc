@@ -1,0 +1,110 @@
+#include "chunkhouse/rrd/verify.h"
+
+#include <map>
+
+#include "chunkhouse/rrd/reader.h"
+
+namespace chunkhouse::rrd {
+
+namespace {
+
+struct Seen {
+  StoreId store;
+  std::string entity_path;
+  Tuid chunk_id;
+  bool is_static = false;
+  uint64_t num_rows = 0;
+  uint64_t byte_size = 0;
+  std::vector<std::pair<Timeline, TimeRange>> ranges;
+  bool in_manifest = false;
+};
+
+std::string RangesText(const std::vector<std::pair<Timeline, TimeRange>>& ranges) {
+  std::string s;
+  for (const auto& [tl, r] : ranges) s += fmt::format("{}[{}..{}] ", tl.name, r.min, r.max);
+  return s;
+}
+
+void CheckFooter(const std::string& path, const Footer& footer, std::map<uint64_t, Seen>& seen,
+                 VerifyReport& report) {
+  for (const auto& m : footer.manifests) {
+    for (const auto& e : m.entries) {
+      auto it = seen.find(e.byte_offset);
+      std::string chunk = ChunkIdString(e.chunk_id);
+      auto err = [&](std::string what) {
+        report.errors.push_back(fmt::format("{}: at byte {}: footer entry for {}: {}", path, e.byte_offset, chunk, what));
+      };
+      if (it == seen.end()) {
+        err("no chunk starts at that offset");
+        continue;
+      }
+      Seen& s = it->second;
+      s.in_manifest = true;
+      if (s.chunk_id != e.chunk_id) err(fmt::format("the chunk there is {}", ChunkIdString(s.chunk_id)));
+      if (s.store != m.store) err(fmt::format("manifest store {} but chunk store {}", m.store.ToString(), s.store.ToString()));
+      if (s.entity_path != e.entity_path) err(fmt::format("entity {} but chunk has {}", e.entity_path, s.entity_path));
+      if (s.num_rows != e.num_rows) err(fmt::format("{} rows but chunk has {}", e.num_rows, s.num_rows));
+      if (s.is_static != e.is_static) err(fmt::format("static={} but chunk static={}", e.is_static, s.is_static));
+      if (s.byte_size != e.byte_size) err(fmt::format("{} bytes but message has {}", e.byte_size, s.byte_size));
+      bool same_ranges = s.ranges.size() == e.time_ranges.size();
+      for (size_t i = 0; same_ranges && i < s.ranges.size(); ++i) {
+        same_ranges = s.ranges[i].first == e.time_ranges[i].first && s.ranges[i].second.min == e.time_ranges[i].second.min &&
+                      s.ranges[i].second.max == e.time_ranges[i].second.max;
+      }
+      if (!same_ranges) err(fmt::format("time ranges {}but chunk has {}", RangesText(e.time_ranges), RangesText(s.ranges)));
+    }
+  }
+  for (const auto& [offset, s] : seen) {
+    if (offset >= footer.stream_start && offset < footer.payload_offset && !s.in_manifest) {
+      report.errors.push_back(fmt::format("{}: at byte {}: chunk {} is missing from the footer", path, offset,
+                                          ChunkIdString(s.chunk_id)));
+    }
+  }
+}
+
+}  // namespace
+
+VerifyReport VerifyFile(const std::string& path) {
+  VerifyReport report;
+  auto opened = StreamReader::Open(path);
+  if (!opened.ok()) {
+    report.errors.push_back(opened.status().message());
+    return report;
+  }
+  StreamReader& reader = **opened;
+  std::map<uint64_t, Seen> seen;  // by absolute payload offset
+  while (true) {
+    auto next = reader.Next();
+    if (!next.ok()) {
+      report.errors.push_back(next.status().message());
+      if (reader.done()) break;
+      continue;
+    }
+    if (!*next) break;
+    const RrdMessage& msg = **next;
+    ++report.messages;
+    if (msg.kind == MessageKind::kArrowMsg) {
+      ++report.chunks;
+      const Chunk& c = *msg.chunk;
+      const uint64_t at = msg.offset + kMessageHeaderSize;
+      if (!msg.envelope.chunk_id) {
+        report.errors.push_back(fmt::format("{}: at byte {}: ArrowMsg has no chunk_id field", path, at));
+      } else if (*msg.envelope.chunk_id != c.id()) {
+        report.errors.push_back(fmt::format("{}: at byte {}: ArrowMsg.chunk_id {} differs from the schema's rerun:id {}",
+                                            path, at, ChunkIdString(*msg.envelope.chunk_id), ChunkIdString(c.id())));
+      }
+      if (msg.envelope.is_static && *msg.envelope.is_static != c.is_static()) {
+        report.errors.push_back(fmt::format("{}: at byte {}: ArrowMsg.is_static={} but the chunk {} index columns", path,
+                                            at, *msg.envelope.is_static, c.is_static() ? "has no" : "has"));
+      }
+      seen[at] = Seen{msg.store, c.entity_path(), c.id(), c.is_static(), static_cast<uint64_t>(c.num_rows()),
+                      msg.payload_size, ChunkTimeRanges(c)};
+    } else if (msg.kind == MessageKind::kEnd && msg.footer) {
+      ++report.footers;
+      CheckFooter(path, *msg.footer, seen, report);
+    }
+  }
+  return report;
+}
+
+}  // namespace chunkhouse::rrd
