@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <set>
 
@@ -142,8 +143,71 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
   }
   if (row_id_col < 0) return Status::Invalid(fmt::format("chunk {}: no RowId column", *id_text));
   chunk->row_id_column_ = row_id_col;
-  chunk->batch_ = std::move(batch);
+  ARROW_ASSIGN_OR_RAISE(chunk->batch_, chunk->Canonical(*batch));
   return chunk;
+}
+
+// The batch as Rerun itself renders a chunk: canonical names, nullability and metadata,
+// computed sortedness where none was declared, unknown keys dropped. Arrays are shared.
+Result<std::shared_ptr<arrow::RecordBatch>> Chunk::Canonical(const arrow::RecordBatch& batch) {
+  // Column order: RowId, timelines by (name, type), components by descriptor.
+  std::sort(indexes_.begin(), indexes_.end(), [](const IndexColumn& a, const IndexColumn& b) {
+    return std::pair(a.timeline.name, a.timeline.type) < std::pair(b.timeline.name, b.timeline.type);
+  });
+  std::sort(components_.begin(), components_.end(),
+            [](const ComponentColumn& a, const ComponentColumn& b) { return a.descriptor < b.descriptor; });
+  arrow::FieldVector fields;
+  arrow::ArrayVector columns;
+  {
+    const auto& ids = static_cast<const arrow::FixedSizeBinaryArray&>(*batch.column(row_id_column_));
+    bool sorted = true;
+    for (int64_t i = 1; i < ids.length() && sorted; ++i) {
+      sorted = std::memcmp(ids.GetValue(i - 1), ids.GetValue(i), 16) <= 0;
+    }
+    auto md = std::make_shared<arrow::KeyValueMetadata>();
+    md->Append(std::string(meta::kKind), std::string(meta::kKindControl));
+    md->Append(std::string(meta::kExtensionName), std::string(meta::kTuidExtension));
+    md->Append(std::string(meta::kExtensionMetadata), std::string(meta::kRowIdNamespace));
+    if (sorted) md->Append(std::string(meta::kIsSorted), "true");
+    fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false, md));
+    columns.push_back(batch.column(row_id_column_));
+    row_id_column_ = 0;
+  }
+  for (auto& ic : indexes_) {
+    const auto* declared = batch.schema()->field(ic.column)->metadata().get();
+    if (!GetMeta(declared, meta::kIsSorted)) {
+      const int64_t* v = batch.column_data(ic.column)->GetValues<int64_t>(1);
+      ic.is_sorted = std::is_sorted(v, v + batch.num_rows());
+    }
+    auto md = std::make_shared<arrow::KeyValueMetadata>();
+    md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
+    md->Append(std::string(meta::kIndexName), ic.timeline.name);
+    if (ic.is_sorted) md->Append(std::string(meta::kIsSorted), "true");
+    auto type = TimeArrowType(ic.timeline.type);
+    auto column = batch.column(ic.column);
+    if (!column->type()->Equals(*type)) {  // e.g. a timestamp with a time zone
+      ARROW_ASSIGN_OR_RAISE(column, column->View(type));
+    }
+    ic.column = static_cast<int>(fields.size());
+    fields.push_back(arrow::field(ic.timeline.name, type, true, md));
+    columns.push_back(std::move(column));
+  }
+  for (auto& cc : components_) {
+    auto column = batch.column(cc.column);
+    const auto& lt = static_cast<const arrow::ListType&>(*column->type());
+    auto type = arrow::list(arrow::field("item", lt.value_type(), true));
+    if (!lt.Equals(*type)) {
+      ARROW_ASSIGN_OR_RAISE(column, column->View(type));
+    }
+    cc.column = static_cast<int>(fields.size());
+    fields.push_back(arrow::field(cc.descriptor.component, type, true, cc.descriptor.ToFieldMetadata()));
+    columns.push_back(std::move(column));
+  }
+  auto smd = std::make_shared<arrow::KeyValueMetadata>();
+  smd->Append(std::string(meta::kSorbetVersion), std::string(meta::kCurrentSorbetVersion));
+  smd->Append(std::string(meta::kChunkId), ChunkIdString(id_));
+  smd->Append(std::string(meta::kEntityPath), entity_path_);
+  return arrow::RecordBatch::Make(arrow::schema(fields, smd), batch.num_rows(), columns);
 }
 
 int64_t Chunk::num_rows() const { return batch_->num_rows(); }

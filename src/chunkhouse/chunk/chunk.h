@@ -61,6 +61,8 @@ class Chunk {
   std::string Summary() const;
 
  private:
+  Result<std::shared_ptr<arrow::RecordBatch>> Canonical(const arrow::RecordBatch& batch);
+
   std::shared_ptr<arrow::RecordBatch> batch_;
   Tuid id_;
   std::string entity_path_;

@@ -1,0 +1,71 @@
+"""Shared fixtures: the reference corpus written by rerun-sdk, its dumps, and our binaries."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HARNESS = REPO / "tools" / "reference" / "harness.py"
+FIXTURES = REPO.parent / "shared" / "fixtures" / "rrd" / "third_party"
+
+
+def run_harness(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(HARNESS), *args], check=True, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    """The small reference corpus, freshly written by rerun-sdk."""
+    out = tmp_path_factory.mktemp("corpus")
+    run_harness("corpus", str(out))
+    return out
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted(corpus.glob("*.rrd"))
+
+
+class Dumps:
+    """What rerun-sdk reads from a file (stores.json + one Arrow IPC file per chunk), cached."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache: dict[Path, dict] = {}
+
+    def __call__(self, path: Path) -> dict:
+        path = Path(path)
+        if path not in self.cache:
+            out = self.root / f"{len(self.cache):03d}_{path.stem}"
+            proc = subprocess.run([sys.executable, str(HARNESS), "dump", str(path), str(out)],
+                                  capture_output=True, text=True)
+            assert proc.returncode in (0, 3), proc.stderr
+            info = json.loads((out / "stores.json").read_text())
+            for store in info["stores"]:
+                for chunk in store["chunks"]:
+                    with pa.ipc.open_file(out / store["dir"] / chunk["file"]) as f:
+                        chunk["batch"] = f.read_all().to_batches()[0] if f.num_record_batches else None
+            self.cache[path] = info
+        return self.cache[path]
+
+
+@pytest.fixture(scope="session")
+def rerun_dump(tmp_path_factory) -> Dumps:
+    return Dumps(tmp_path_factory.mktemp("dumps"))
+
+
+@pytest.fixture(scope="session")
+def chunkhouse_bin() -> str:
+    """The chunkhouse command: $CHUNKHOUSE_BIN, the build tree's, or the one on PATH."""
+    candidates = [os.environ.get("CHUNKHOUSE_BIN"), str(REPO / "build" / "chunkhouse"), shutil.which("chunkhouse")]
+    for c in candidates:
+        if c and Path(c).exists():
+            return c
+    pytest.fail("the chunkhouse command was not found: build it (cmake) or set CHUNKHOUSE_BIN")
