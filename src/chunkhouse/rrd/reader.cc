@@ -27,6 +27,15 @@ Result<std::shared_ptr<RrdFile>> RrdFile::Open(const std::string& path) {
   return file;
 }
 
+std::shared_ptr<RrdFile> RrdFile::FromBuffer(std::string name, std::shared_ptr<arrow::Buffer> bytes) {
+  auto file = std::make_shared<RrdFile>();
+  file->path_ = std::move(name);
+  file->buffer_ = std::move(bytes);
+  file->data_ = file->buffer_->data();
+  file->size_ = static_cast<uint64_t>(file->buffer_->size());
+  return file;
+}
+
 Result<std::shared_ptr<arrow::Buffer>> RrdFile::Slice(uint64_t offset, uint64_t length, std::string_view what) const {
   if (offset > size_ || length > size_ - offset) {
     return ParseErrorF(path_, offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size_);
@@ -229,8 +238,13 @@ Result<Footer> StreamReader::DecodeFooter(uint64_t payload_offset, uint64_t len)
 
 Result<std::unique_ptr<IndexedReader>> IndexedReader::Open(const std::string& path, Options options) {
   ARROW_ASSIGN_OR_RAISE(auto file, RrdFile::Open(path));
+  return Open(std::move(file), options);
+}
+
+Result<std::unique_ptr<IndexedReader>> IndexedReader::Open(std::shared_ptr<RrdFile> file, Options options) {
   std::unique_ptr<IndexedReader> reader(new IndexedReader(std::move(file)));
   const RrdFile& f = *reader->file_;
+  const std::string& path = f.path();
   if (f.size() < kStreamHeaderSize) {
     return ParseErrorF(path, 0, "file has {} bytes, expected at least a {}-byte stream header", f.size(),
                        kStreamHeaderSize);

@@ -18,6 +18,8 @@ namespace chunkhouse::rrd {
 class RrdFile {
  public:
   static Result<std::shared_ptr<RrdFile>> Open(const std::string& path);
+  // Bytes already in memory; `name` stands for the path in error messages.
+  static std::shared_ptr<RrdFile> FromBuffer(std::string name, std::shared_ptr<arrow::Buffer> bytes);
   const std::string& path() const { return path_; }
   uint64_t size() const { return size_; }
   const uint8_t* data() const { return data_; }
@@ -99,6 +101,7 @@ class IndexedReader {
     bool ignore_footer = false;
   };
   static Result<std::unique_ptr<IndexedReader>> Open(const std::string& path, Options options);
+  static Result<std::unique_ptr<IndexedReader>> Open(std::shared_ptr<RrdFile> file, Options options);
   static Result<std::unique_ptr<IndexedReader>> Open(const std::string& path) { return Open(path, Options{}); }
 
   const std::string& path() const { return file_->path(); }

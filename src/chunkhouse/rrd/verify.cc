@@ -65,13 +65,19 @@ void CheckFooter(const std::string& path, const Footer& footer, std::map<uint64_
 }  // namespace
 
 VerifyReport VerifyFile(const std::string& path) {
-  VerifyReport report;
-  auto opened = StreamReader::Open(path);
-  if (!opened.ok()) {
-    report.errors.push_back(opened.status().message());
+  auto file = RrdFile::Open(path);
+  if (!file.ok()) {
+    VerifyReport report;
+    report.errors.push_back(file.status().message());
     return report;
   }
-  StreamReader& reader = **opened;
+  return VerifyFile(std::move(*file));
+}
+
+VerifyReport VerifyFile(std::shared_ptr<RrdFile> file) {
+  VerifyReport report;
+  const std::string path = file->path();
+  StreamReader reader(std::move(file));
   std::map<uint64_t, Seen> seen;  // by absolute payload offset
   while (true) {
     auto next = reader.Next();

@@ -1,5 +1,6 @@
 #pragma once
 // Checks a whole file: every message decodes, and every footer agrees with the data.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct VerifyReport {
   bool ok() const { return errors.empty(); }
 };
 
+class RrdFile;
 VerifyReport VerifyFile(const std::string& path);
+VerifyReport VerifyFile(std::shared_ptr<RrdFile> file);
 
 }  // namespace chunkhouse::rrd
