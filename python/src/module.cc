@@ -149,6 +149,21 @@ class RrdReader {
     return out;
   }
 
+  // The chunk list: from the footer manifests (no chunk decoded), or from one scan.
+  std::vector<rrd::ChunkEntry> ChunkIndex() const {
+    std::unique_ptr<rrd::IndexedReader> reader;
+    {
+      nb::gil_scoped_release release;
+      auto r = rrd::IndexedReader::Open(path_);
+      if (r.ok()) reader = std::move(*r);
+      else {
+        nb::gil_scoped_acquire acquire;
+        throw nb::value_error(r.status().message().c_str());
+      }
+    }
+    return reader->chunks();
+  }
+
   ChunkStream Stream(std::optional<StoreEntry> store) const {
     if (store) {
       if (std::find(stores_.begin(), stores_.end(), store->id) == stores_.end()) {
@@ -216,6 +231,27 @@ NB_MODULE(_core, m) {
       .def("__next__", &ChunkStream::Next)
       .def("to_chunks", &ChunkStream::ToChunks, "Read the whole stream and return all chunks as a list.");
 
+  nb::class_<rrd::ChunkEntry>(m, "ChunkInfo", "A chunk as the file's index describes it, without its data.")
+      .def_prop_ro("store", [](const rrd::ChunkEntry& e) { return StoreEntry{e.store}; })
+      .def_ro("entity_path", &rrd::ChunkEntry::entity_path)
+      .def_prop_ro("id", [](const rrd::ChunkEntry& e) { return ChunkIdString(e.chunk_id); })
+      .def_ro("is_static", &rrd::ChunkEntry::is_static)
+      .def_ro("num_rows", &rrd::ChunkEntry::num_rows)
+      .def_ro("byte_offset", &rrd::ChunkEntry::byte_offset, "Offset of the chunk's message payload in the file.")
+      .def_ro("byte_size", &rrd::ChunkEntry::byte_size)
+      .def_ro("byte_size_uncompressed", &rrd::ChunkEntry::byte_size_uncompressed)
+      .def_prop_ro("time_ranges",
+                   [](const rrd::ChunkEntry& e) {
+                     nb::dict out;
+                     for (const auto& [tl, r] : e.time_ranges) out[tl.name.c_str()] = nb::make_tuple(r.min, r.max);
+                     return out;
+                   },
+                   "{timeline: (min, max)} over the chunk's rows.")
+      .def("__repr__", [](const rrd::ChunkEntry& e) {
+        return fmt::format("ChunkInfo({} rows={} static={} bytes={}@{})", e.entity_path, e.num_rows, e.is_static,
+                           e.byte_size, e.byte_offset);
+      });
+
   nb::class_<RrdReader>(m, "RrdReader", "Read chunks from an RRD file.")
       .def("__init__", [](RrdReader* self, const std::filesystem::path& path) { new (self) RrdReader(path.string()); },
            "path"_a)
@@ -224,6 +260,9 @@ NB_MODULE(_core, m) {
            "List the recording entries in this RRD file.")
       .def("blueprints", [](const RrdReader& r) { return r.Entries(StoreKind::kBlueprint); },
            "List the blueprint entries in this RRD file.")
+      .def("chunk_index", &RrdReader::ChunkIndex,
+           "List every chunk (entity, rows, time ranges, byte range) from the footer, decoding none; "
+           "a file without a footer is scanned once.")
       .def("stream", &RrdReader::Stream, nb::kw_only(), "store"_a = nb::none(),
            "Return a stream over the chunks of a store (default: the first recording).");
 }

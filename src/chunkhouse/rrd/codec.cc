@@ -7,6 +7,9 @@
 #include <arrow/record_batch.h>
 #include <lz4.h>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include "chunkhouse/rrd/proto/log_msg.pb.h"
 
 namespace chunkhouse::rrd {
@@ -162,33 +165,89 @@ Result<StoreInfo> DecodeSetStoreInfo(const uint8_t* data, size_t size, const Whe
   return out;
 }
 
+// ArrowMsg is walked field by field with protobuf's wire-format reader rather than parsed
+// into the generated class: that way the (large) payload stays a slice of the bytes read
+// from the file instead of being copied into a std::string.
 Result<ArrowMsgEnvelope> DecodeArrowMsg(std::shared_ptr<arrow::Buffer> payload, const Where& where) {
-  pb::ArrowMsg msg;
-  if (!msg.ParseFromArray(payload->data(), static_cast<int>(payload->size()))) {
-    return ParseError(where.file, where.offset, "expected an ArrowMsg protobuf message");
-  }
+  using WFL = google::protobuf::internal::WireFormatLite;
   auto ctx = fmt::format("{}: at byte {}: ArrowMsg", where.file, where.offset);
-  if (!msg.has_store_id()) return Status::Invalid(ctx + " has no store_id");
-  if (msg.encoding() != pb::ENCODING_ARROW_IPC) {
-    return Status::Invalid(fmt::format("{} has unsupported encoding {}, expected 1 (Arrow IPC)", ctx,
-                                       static_cast<int>(msg.encoding())));
-  }
+  auto malformed = [&](std::string_view what) {
+    return Status::Invalid(fmt::format("{}: expected an ArrowMsg protobuf message ({})", ctx, what));
+  };
+  if (payload->size() > std::numeric_limits<int>::max()) return malformed("larger than 2 GiB");
+  google::protobuf::io::CodedInputStream in(payload->data(), static_cast<int>(payload->size()));
   ArrowMsgEnvelope out;
-  ARROW_ASSIGN_OR_RAISE(out.kind, KindFromProto(msg.store_id().kind(), ctx));
-  out.recording_id = msg.store_id().recording_id();
-  if (msg.store_id().has_application_id() && !msg.store_id().application_id().id().empty()) {
-    out.store = StoreId{out.kind, msg.store_id().application_id().id(), out.recording_id};
+  std::optional<pbc::StoreId> store_id;
+  uint64_t encoding = 0;
+  bool has_payload = false;
+  while (true) {
+    uint32_t tag = in.ReadTag();
+    if (tag == 0) {
+      if (in.CurrentPosition() != payload->size()) return malformed("bad field tag");
+      break;
+    }
+    const int field = static_cast<int>(WFL::GetTagFieldNumber(tag));
+    const auto wire = WFL::GetTagWireType(tag);
+    auto read_varint = [&](uint64_t& v) { return wire == WFL::WIRETYPE_VARINT && in.ReadVarint64(&v); };
+    auto read_bytes = [&](int& start, int& len) {
+      uint32_t n = 0;
+      if (wire != WFL::WIRETYPE_LENGTH_DELIMITED || !in.ReadVarint32(&n)) return false;
+      start = in.CurrentPosition();
+      len = static_cast<int>(n);
+      return n <= static_cast<uint32_t>(payload->size() - start) && in.Skip(len);
+    };
+    uint64_t v = 0;
+    int start = 0, len = 0;
+    switch (field) {
+      case 1: {
+        if (!read_bytes(start, len)) return malformed("field store_id");
+        pbc::StoreId id;
+        if (!id.ParseFromArray(payload->data() + start, len)) return malformed("field store_id");
+        store_id = std::move(id);
+        break;
+      }
+      case 2:
+        if (!read_varint(v)) return malformed("field compression");
+        out.compression = static_cast<int>(v);
+        if (v > 2) return Status::Invalid(fmt::format("{} has unknown compression {}", ctx, v));
+        break;
+      case 3:
+        if (!read_varint(v)) return malformed("field uncompressed_size");
+        out.uncompressed_size = v;
+        break;
+      case 4:
+        if (!read_varint(encoding)) return malformed("field encoding");
+        break;
+      case 5:
+        if (!read_bytes(start, len)) return malformed("field payload");
+        out.payload = arrow::SliceBuffer(payload, start, len);
+        has_payload = true;
+        break;
+      case 6: {
+        if (!read_bytes(start, len)) return malformed("field chunk_id");
+        pbc::Tuid id;
+        if (!id.ParseFromArray(payload->data() + start, len)) return malformed("field chunk_id");
+        ARROW_ASSIGN_OR_RAISE(out.chunk_id, TuidFromProto(id, ctx + ".chunk_id"));
+        break;
+      }
+      case 7:
+        if (!read_varint(v)) return malformed("field is_static");
+        out.is_static = v != 0;
+        break;
+      default:
+        if (!WFL::SkipField(&in, tag)) return malformed("unknown field");
+    }
   }
-  out.compression = msg.compression();
-  if (out.compression < 0 || out.compression > 2) {
-    return Status::Invalid(fmt::format("{} has unknown compression {}", ctx, out.compression));
+  if (!store_id) return Status::Invalid(ctx + " has no store_id");
+  if (encoding != pb::ENCODING_ARROW_IPC) {
+    return Status::Invalid(fmt::format("{} has unsupported encoding {}, expected 1 (Arrow IPC)", ctx, encoding));
   }
-  out.uncompressed_size = msg.uncompressed_size();
-  if (msg.has_chunk_id()) {
-    ARROW_ASSIGN_OR_RAISE(out.chunk_id, TuidFromProto(msg.chunk_id(), ctx + ".chunk_id"));
+  ARROW_ASSIGN_OR_RAISE(out.kind, KindFromProto(store_id->kind(), ctx));
+  out.recording_id = store_id->recording_id();
+  if (store_id->has_application_id() && !store_id->application_id().id().empty()) {
+    out.store = StoreId{out.kind, store_id->application_id().id(), out.recording_id};
   }
-  if (msg.has_is_static()) out.is_static = msg.is_static();
-  out.payload = arrow::Buffer::FromString(std::move(*msg.mutable_payload()));
+  if (!has_payload) out.payload = std::make_shared<arrow::Buffer>(nullptr, 0);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <arrow/buffer.h>
 #include <arrow/io/file.h>
+#include <arrow/io/memory.h>
 
 #include <algorithm>
 #include <cstring>
@@ -18,29 +19,33 @@ constexpr uint64_t kMaxPayload = (uint64_t{1} << 31) - 1;
 Result<std::shared_ptr<RrdFile>> RrdFile::Open(const std::string& path) {
   auto file = std::make_shared<RrdFile>();
   file->path_ = path;
-  auto mapped = arrow::io::MemoryMappedFile::Open(path, arrow::io::FileMode::READ);
-  if (!mapped.ok()) return Status::IOError(fmt::format("{}: cannot open: {}", path, mapped.status().message()));
-  ARROW_ASSIGN_OR_RAISE(int64_t size, (*mapped)->GetSize());
-  ARROW_ASSIGN_OR_RAISE(file->buffer_, (*mapped)->ReadAt(0, size));
-  file->data_ = file->buffer_->data();
-  file->size_ = static_cast<uint64_t>(file->buffer_->size());
+  auto opened = arrow::io::ReadableFile::Open(path);
+  if (!opened.ok()) return Status::IOError(fmt::format("{}: cannot open: {}", path, opened.status().message()));
+  file->source_ = *opened;
+  ARROW_ASSIGN_OR_RAISE(int64_t size, file->source_->GetSize());
+  file->size_ = static_cast<uint64_t>(size);
   return file;
 }
 
 std::shared_ptr<RrdFile> RrdFile::FromBuffer(std::string name, std::shared_ptr<arrow::Buffer> bytes) {
   auto file = std::make_shared<RrdFile>();
   file->path_ = std::move(name);
-  file->buffer_ = std::move(bytes);
-  file->data_ = file->buffer_->data();
-  file->size_ = static_cast<uint64_t>(file->buffer_->size());
+  file->size_ = static_cast<uint64_t>(bytes->size());
+  file->source_ = std::make_shared<arrow::io::BufferReader>(std::move(bytes));
   return file;
 }
 
-Result<std::shared_ptr<arrow::Buffer>> RrdFile::Slice(uint64_t offset, uint64_t length, std::string_view what) const {
+Result<std::shared_ptr<arrow::Buffer>> RrdFile::Read(uint64_t offset, uint64_t length, std::string_view what) const {
   if (offset > size_ || length > size_ - offset) {
     return ParseErrorF(path_, offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size_);
   }
-  return arrow::SliceBuffer(buffer_, static_cast<int64_t>(offset), static_cast<int64_t>(length));
+  auto buffer = source_->ReadAt(static_cast<int64_t>(offset), static_cast<int64_t>(length));
+  if (!buffer.ok()) return ParseErrorF(path_, offset, "cannot read {}: {}", what, buffer.status().message());
+  if (static_cast<uint64_t>((*buffer)->size()) != length) {
+    return ParseErrorF(path_, offset, "short read of {}: got {} of {} bytes (is the file changing?)", what,
+                       (*buffer)->size(), length);
+  }
+  return buffer;
 }
 
 std::vector<std::pair<Timeline, TimeRange>> ChunkTimeRanges(const Chunk& chunk) {
@@ -69,7 +74,6 @@ Result<std::optional<RrdMessage>> StreamReader::Fail(Status st) {
 
 Result<std::optional<RrdMessage>> StreamReader::Next() {
   const uint64_t size = file_->size();
-  const uint8_t* data = file_->data();
   const std::string& path = file_->path();
   while (true) {
     switch (state_) {
@@ -84,7 +88,9 @@ Result<std::optional<RrdMessage>> StreamReader::Next() {
           return Fail(ParseErrorF(path, pos_, "expected a {}-byte stream header, only {} bytes remain",
                                   kStreamHeaderSize, size - pos_));
         }
-        auto header = StreamHeader::Parse(data + pos_, path, pos_);
+        auto bytes = file_->Read(pos_, kStreamHeaderSize, "stream header");
+        if (!bytes.ok()) return Fail(bytes.status());
+        auto header = StreamHeader::Parse((*bytes)->data(), path, pos_);
         if (!header.ok()) {
           if (streams_ > 0) {
             return Fail(ParseErrorF(path, pos_, "{} trailing bytes after the end of the stream are not "
@@ -107,10 +113,12 @@ Result<std::optional<RrdMessage>> StreamReader::Next() {
           return Fail(ParseErrorF(path, pos_, "truncated message header: expected {} bytes, only {} remain",
                                   kMessageHeaderSize, size - pos_));
         }
-        MessageHeader header = MessageHeader::Parse(data + pos_);
+        auto bytes = file_->Read(pos_, kMessageHeaderSize, "message header");
+        if (!bytes.ok()) return Fail(bytes.status());
+        MessageHeader header = MessageHeader::Parse((*bytes)->data());
         if (!header.valid_kind()) {
           // A concatenated stream without an End message starts right here.
-          if (std::memcmp(data + pos_, "RRF2", 4) == 0) {
+          if (std::memcmp((*bytes)->data(), "RRF2", 4) == 0) {
             state_ = State::kStreamHeader;
             continue;
           }
@@ -142,7 +150,8 @@ Result<std::optional<RrdMessage>> StreamReader::Next() {
 Result<RrdMessage> StreamReader::DecodeMessage(const MessageHeader& header, uint64_t offset) {
   const std::string& path = file_->path();
   const uint64_t payload_at = offset + kMessageHeaderSize;
-  const uint8_t* payload = file_->data() + payload_at;
+  ARROW_ASSIGN_OR_RAISE(auto buffer, file_->Read(payload_at, header.len, "message payload"));
+  const uint8_t* payload = buffer->data();
   Where where{path, payload_at};
   RrdMessage msg;
   msg.kind = static_cast<MessageKind>(header.kind);
@@ -163,7 +172,6 @@ Result<RrdMessage> StreamReader::DecodeMessage(const MessageHeader& header, uint
       return msg;
     }
     case MessageKind::kArrowMsg: {
-      ARROW_ASSIGN_OR_RAISE(auto buffer, file_->Slice(payload_at, header.len, "ArrowMsg"));
       ARROW_ASSIGN_OR_RAISE(msg.envelope, DecodeArrowMsg(std::move(buffer), where));
       if (msg.envelope.store) {
         msg.store = *msg.envelope.store;
@@ -187,9 +195,12 @@ Result<RrdMessage> StreamReader::DecodeMessage(const MessageHeader& header, uint
     case MessageKind::kEnd: {
       const uint64_t size = file_->size();
       const uint64_t after = payload_at + header.len;
-      bool trailer = size - after >= kStreamFooterSize && StreamFooter::LooksLikeFooter(file_->data() + after);
-      if (trailer) {
-        ARROW_ASSIGN_OR_RAISE(auto sf, StreamFooter::Parse(file_->data() + after, path, after));
+      std::shared_ptr<arrow::Buffer> tail;
+      if (size - after >= kStreamFooterSize) {
+        ARROW_ASSIGN_OR_RAISE(tail, file_->Read(after, kStreamFooterSize, "stream footer"));
+      }
+      if (tail && StreamFooter::LooksLikeFooter(tail->data())) {
+        ARROW_ASSIGN_OR_RAISE(auto sf, StreamFooter::Parse(tail->data(), path, after));
         if (sf.rrd_footer_start != payload_at - stream_start_ || sf.rrd_footer_len != header.len) {
           return ParseErrorF(path, after, "stream footer points at a {}-byte footer at stream offset {}, but the "
                              "End message holds {} bytes at stream offset {}", sf.rrd_footer_len,
@@ -201,7 +212,7 @@ Result<RrdMessage> StreamReader::DecodeMessage(const MessageHeader& header, uint
                              "the footer bytes at {}..{} hash to {:#010x}", sf.crc, payload_at,
                              payload_at + header.len, crc);
         }
-        ARROW_ASSIGN_OR_RAISE(msg.footer, DecodeFooter(payload_at, header.len));
+        ARROW_ASSIGN_OR_RAISE(msg.footer, DecodeFooter(*buffer, payload_at));
         msg.footer->has_trailer = true;
         pos_ = after + kStreamFooterSize;
       } else if (header.len > 0) {
@@ -217,13 +228,13 @@ Result<RrdMessage> StreamReader::DecodeMessage(const MessageHeader& header, uint
   return ParseError(path, offset, "unreachable message kind");
 }
 
-Result<Footer> StreamReader::DecodeFooter(uint64_t payload_offset, uint64_t len) {
+Result<Footer> StreamReader::DecodeFooter(const arrow::Buffer& payload, uint64_t payload_offset) {
   Footer footer;
   footer.stream_start = stream_start_;
   footer.payload_offset = payload_offset;
-  footer.payload_size = len;
+  footer.payload_size = static_cast<uint64_t>(payload.size());
   pb::RrdFooter proto;
-  if (!proto.ParseFromArray(file_->data() + payload_offset, static_cast<int>(len))) {
+  if (!proto.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return ParseError(file_->path(), payload_offset, "expected an RrdFooter protobuf message");
   }
   for (const auto& m : proto.manifests()) {
@@ -249,7 +260,8 @@ Result<std::unique_ptr<IndexedReader>> IndexedReader::Open(std::shared_ptr<RrdFi
     return ParseErrorF(path, 0, "file has {} bytes, expected at least a {}-byte stream header", f.size(),
                        kStreamHeaderSize);
   }
-  ARROW_RETURN_NOT_OK(StreamHeader::Parse(f.data(), path, 0).status());
+  ARROW_ASSIGN_OR_RAISE(auto header, f.Read(0, kStreamHeaderSize, "stream header"));
+  ARROW_RETURN_NOT_OK(StreamHeader::Parse(header->data(), path, 0).status());
   bool found = false;
   if (!options.ignore_footer) ARROW_RETURN_NOT_OK(reader->ReadFooter(found));
   if (!found) ARROW_RETURN_NOT_OK(reader->Scan());
@@ -266,8 +278,9 @@ Status IndexedReader::ReadFooter(bool& found) {
   found = false;
   if (f.size() < kStreamHeaderSize + kMessageHeaderSize + kStreamFooterSize) return Status::OK();
   const uint64_t trailer_at = f.size() - kStreamFooterSize;
-  if (!StreamFooter::LooksLikeFooter(f.data() + trailer_at)) return Status::OK();
-  ARROW_ASSIGN_OR_RAISE(auto sf, StreamFooter::Parse(f.data() + trailer_at, path, trailer_at));
+  ARROW_ASSIGN_OR_RAISE(auto trailer, f.Read(trailer_at, kStreamFooterSize, "stream footer"));
+  if (!StreamFooter::LooksLikeFooter(trailer->data())) return Status::OK();
+  ARROW_ASSIGN_OR_RAISE(auto sf, StreamFooter::Parse(trailer->data(), path, trailer_at));
   // The End payload sits right before the trailer; that fixes where its stream starts.
   if (sf.rrd_footer_len > trailer_at - kStreamHeaderSize - kMessageHeaderSize) {
     return ParseErrorF(path, trailer_at + 8, "stream footer claims a {}-byte footer, larger than the file allows",
@@ -279,12 +292,14 @@ Status IndexedReader::ReadFooter(bool& found) {
                        "actual position {}", sf.rrd_footer_start, payload_at);
   }
   const uint64_t stream_start = payload_at - sf.rrd_footer_start;
-  MessageHeader end = MessageHeader::Parse(f.data() + payload_at - kMessageHeaderSize);
+  ARROW_ASSIGN_OR_RAISE(auto end_bytes, f.Read(payload_at - kMessageHeaderSize, kMessageHeaderSize + sf.rrd_footer_len, "footer"));
+  MessageHeader end = MessageHeader::Parse(end_bytes->data());
+  const uint8_t* footer_bytes = end_bytes->data() + kMessageHeaderSize;
   if (end.kind != 0 || end.len != sf.rrd_footer_len) {
     return ParseErrorF(path, payload_at - kMessageHeaderSize, "expected an End message of {} bytes before the "
                        "stream footer", sf.rrd_footer_len);
   }
-  uint32_t crc = FooterCrc(f.data() + payload_at, sf.rrd_footer_len);
+  uint32_t crc = FooterCrc(footer_bytes, sf.rrd_footer_len);
   if (crc != sf.crc) {
     return ParseErrorF(path, trailer_at + 16, "footer checksum mismatch: the stream footer says {:#010x}, the "
                        "footer bytes at {}..{} hash to {:#010x}", sf.crc, payload_at, payload_at + sf.rrd_footer_len,
@@ -295,7 +310,7 @@ Status IndexedReader::ReadFooter(bool& found) {
     return Status::OK();
   }
   pb::RrdFooter proto;
-  if (!proto.ParseFromArray(f.data() + payload_at, static_cast<int>(sf.rrd_footer_len))) {
+  if (!proto.ParseFromArray(footer_bytes, static_cast<int>(sf.rrd_footer_len))) {
     return ParseError(path, payload_at, "expected an RrdFooter protobuf message");
   }
   for (const auto& m : proto.manifests()) {
@@ -320,7 +335,14 @@ Status IndexedReader::ReadFooter(bool& found) {
 Status IndexedReader::Scan() {
   StreamReader reader(file_);
   while (true) {
-    ARROW_ASSIGN_OR_RAISE(auto msg, reader.Next());
+    auto next = reader.Next();
+    if (!next.ok()) {
+      // Keep what is readable; say what is not.
+      problems_.push_back(next.status().message());
+      if (reader.done()) break;
+      continue;
+    }
+    auto& msg = *next;
     if (!msg) break;
     if (msg->kind == MessageKind::kSetStoreInfo) AddStore(msg->store_info.id);
     if (msg->kind != MessageKind::kArrowMsg) continue;
@@ -342,7 +364,7 @@ Status IndexedReader::Scan() {
 }
 
 Result<std::shared_ptr<Chunk>> IndexedReader::LoadChunk(const ChunkEntry& entry) const {
-  ARROW_ASSIGN_OR_RAISE(auto payload, file_->Slice(entry.byte_offset, entry.byte_size, "chunk"));
+  ARROW_ASSIGN_OR_RAISE(auto payload, file_->Read(entry.byte_offset, entry.byte_size, "chunk"));
   Where where{file_->path(), entry.byte_offset};
   ARROW_ASSIGN_OR_RAISE(auto envelope, DecodeArrowMsg(std::move(payload), where));
   ARROW_ASSIGN_OR_RAISE(auto chunk, DecodeChunk(envelope, where));

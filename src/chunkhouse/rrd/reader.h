@@ -1,6 +1,7 @@
 #pragma once
 // Reading .rrd files: a streaming reader (every message in file order) and an indexed reader
 // (chunk list from the footer manifests without decoding chunks; chunks loaded on demand).
+#include <arrow/io/type_fwd.h>
 #include <arrow/type_fwd.h>
 
 #include <map>
@@ -14,7 +15,8 @@
 
 namespace chunkhouse::rrd {
 
-// The whole file, memory-mapped: payloads are zero-copy slices of it.
+// A file read with positioned reads (pread): nothing stays resident but what the caller
+// keeps, so streaming a large file needs memory for one message at a time.
 class RrdFile {
  public:
   static Result<std::shared_ptr<RrdFile>> Open(const std::string& path);
@@ -22,14 +24,12 @@ class RrdFile {
   static std::shared_ptr<RrdFile> FromBuffer(std::string name, std::shared_ptr<arrow::Buffer> bytes);
   const std::string& path() const { return path_; }
   uint64_t size() const { return size_; }
-  const uint8_t* data() const { return data_; }
-  // Bounds-checked slice; errors name `what` and the offset.
-  Result<std::shared_ptr<arrow::Buffer>> Slice(uint64_t offset, uint64_t length, std::string_view what) const;
+  // Bounds-checked read; errors name `what` and the offset.
+  Result<std::shared_ptr<arrow::Buffer>> Read(uint64_t offset, uint64_t length, std::string_view what) const;
 
  private:
   std::string path_;
-  std::shared_ptr<arrow::Buffer> buffer_;
-  const uint8_t* data_ = nullptr;
+  std::shared_ptr<arrow::io::RandomAccessFile> source_;
   uint64_t size_ = 0;
 };
 
@@ -80,7 +80,7 @@ class StreamReader {
   enum class State { kStreamHeader, kMessage, kDone };
   Result<std::optional<RrdMessage>> Fail(Status st);
   Result<RrdMessage> DecodeMessage(const MessageHeader& header, uint64_t offset);
-  Result<Footer> DecodeFooter(uint64_t payload_offset, uint64_t len);
+  Result<Footer> DecodeFooter(const arrow::Buffer& payload, uint64_t payload_offset);
 
   std::shared_ptr<RrdFile> file_;
   ReadOptions options_;
@@ -111,6 +111,8 @@ class IndexedReader {
   const std::vector<ChunkEntry>& chunks() const { return chunks_; }
   // Manifests from the footer (empty for a scanned file).
   const std::vector<Manifest>& manifests() const { return manifests_; }
+  // What a scan could not read (it lists everything else).
+  const std::vector<std::string>& problems() const { return problems_; }
 
   // Reads and decodes one chunk from its byte range.
   Result<std::shared_ptr<Chunk>> LoadChunk(const ChunkEntry& entry) const;
@@ -126,6 +128,7 @@ class IndexedReader {
   std::vector<StoreId> stores_;
   std::vector<ChunkEntry> chunks_;
   std::vector<Manifest> manifests_;
+  std::vector<std::string> problems_;
 };
 
 // Time ranges per timeline of a decoded chunk, sorted by timeline name.

@@ -137,6 +137,30 @@ TEST(IndexedReader, ListsChunksFromTheFooter) {
   EXPECT_TRUE(VerifyFile(path).ok());
 }
 
+TEST(IndexedReader, ListingDecodesNoChunk) {
+  TempDir dir;
+  auto path = dir.file("sample.rrd");
+  WriteSample(path);
+  auto entries = IndexedReader::Open(path).ValueOrDie()->chunks();
+  // Destroy every chunk's payload but leave the footer intact: listing must not notice.
+  std::string bytes = ReadAll(path);
+  for (const auto& e : entries) {
+    for (uint64_t i = 0; i < e.byte_size; ++i) bytes[e.byte_offset + i] = static_cast<char>(0xFF);
+  }
+  auto broken = dir.file("broken.rrd");
+  WriteAll(broken, bytes);
+  auto reader = IndexedReader::Open(broken);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_EQ((*reader)->chunks().size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ((*reader)->chunks()[i].chunk_id, entries[i].chunk_id);
+    auto loaded = (*reader)->LoadChunk((*reader)->chunks()[i]);
+    ASSERT_FALSE(loaded.ok());  // only now is the damage seen, with the chunk's offset
+    EXPECT_NE(loaded.status().message().find(fmt::format("at byte {}", entries[i].byte_offset)), std::string::npos)
+        << loaded.status().ToString();
+  }
+}
+
 TEST(IndexedReader, ScansFilesWithoutFooter) {
   TempDir dir;
   auto path = dir.file("nofooter.rrd");
