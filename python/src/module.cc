@@ -11,7 +11,13 @@
 
 #include <memory>
 
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/tuple.h>
+
+#include "chunkhouse/query/query.h"
 #include "chunkhouse/rrd/reader.h"
+#include "chunkhouse/store/store.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -137,6 +143,94 @@ class ChunkStream {
   std::unique_ptr<rrd::StreamReader> reader_;
 };
 
+// A query result: an Arrow C stream (PyCapsule protocol), pulled batch by batch.
+class QueryStream {
+ public:
+  explicit QueryStream(std::shared_ptr<arrow::RecordBatchReader> reader) : reader_(std::move(reader)) {}
+  nb::capsule Export(nb::object requested_schema) {
+    if (!reader_) throw nb::value_error("this query result was already consumed");
+    auto stream = std::make_unique<ArrowArrayStream>();
+    Check(arrow::ExportRecordBatchReader(std::move(reader_), stream.get()));
+    return nb::capsule(stream.release(), "arrow_array_stream", [](void* p) noexcept {
+      auto* s = static_cast<ArrowArrayStream*>(p);
+      if (s->release) s->release(s);
+      delete s;
+    });
+  }
+
+ private:
+  std::shared_ptr<arrow::RecordBatchReader> reader_;
+};
+
+using Int64Array = nb::ndarray<const int64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+
+std::vector<int64_t> ToVector(const Int64Array& a) { return std::vector<int64_t>(a.data(), a.data() + a.shape(0)); }
+
+// One recording's chunks, ready for queries.
+class Store {
+ public:
+  Store(const std::string& path, std::optional<StoreEntry> entry) {
+    std::optional<StoreId> id;
+    if (entry) id = entry->id;
+    nb::gil_scoped_release release;
+    auto store = ChunkStore::Open(path, id);
+    if (!store.ok()) {
+      nb::gil_scoped_acquire acquire;
+      throw nb::value_error(store.status().message().c_str());
+    }
+    store_ = std::move(*store);
+  }
+
+  StoreEntry entry() const { return StoreEntry{*store_->store_id()}; }
+  size_t num_chunks() const { return store_->num_chunks(); }
+  size_t num_loaded() const { return store_->num_loaded(); }
+
+  // [(name, type)] and [(entity, component, archetype, component_type, is_static, name)].
+  std::vector<std::pair<std::string, std::string>> IndexColumns() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& t : store_->schema().timelines) out.emplace_back(t.name, std::string(TimeTypeName(t.type)));
+    return out;
+  }
+  nb::list ComponentColumns() const {
+    nb::list out;
+    for (const auto& c : store_->schema().columns) {
+      out.append(nb::make_tuple(c.entity.ToString(), c.descriptor.component, c.descriptor.archetype,
+                                c.descriptor.component_type, c.is_static, c.ColumnName(), c.is_semantically_empty,
+                                c.is_tombstone));
+    }
+    return out;
+  }
+
+  QueryStream Query(std::optional<std::string> index,
+                    std::vector<std::pair<std::string, std::optional<std::vector<std::string>>>> contents,
+                    bool include_semantically_empty, bool include_tombstone, std::optional<std::pair<int64_t, int64_t>> range,
+                    std::optional<Int64Array> filtered_values, std::optional<Int64Array> using_values,
+                    std::optional<std::string> is_not_null, bool fill, std::optional<std::vector<std::string>> selection,
+                    int64_t batch_rows) {
+    query::QueryExpression q;
+    q.index = std::move(index);
+    q.contents = std::move(contents);
+    q.include_semantically_empty_columns = include_semantically_empty;
+    q.include_tombstone_columns = include_tombstone;
+    q.range = range;
+    if (filtered_values) q.filtered_index_values = ToVector(*filtered_values);
+    if (using_values) q.using_index_values = ToVector(*using_values);
+    q.filtered_is_not_null = std::move(is_not_null);
+    q.fill_latest_at = fill;
+    q.selection = std::move(selection);
+    q.batch_rows = batch_rows;
+    Result<std::shared_ptr<arrow::RecordBatchReader>> reader;
+    {
+      nb::gil_scoped_release release;
+      reader = query::Execute(store_, std::move(q));
+    }
+    return QueryStream(Unwrap(std::move(reader)));
+  }
+
+ private:
+  std::shared_ptr<const ChunkStore> store_;
+};
+
 class RrdReader {
  public:
   explicit RrdReader(std::string path) : path_(std::move(path)) { stores_ = ListStores(path_); }
@@ -251,6 +345,20 @@ NB_MODULE(_core, m) {
         return fmt::format("ChunkInfo({} rows={} static={} bytes={}@{})", e.entity_path, e.num_rows, e.is_static,
                            e.byte_size, e.byte_offset);
       });
+
+  nb::class_<QueryStream>(m, "QueryStream", "A query result as an Arrow C stream.")
+      .def("__arrow_c_stream__", &QueryStream::Export, "requested_schema"_a = nb::none());
+
+  nb::class_<Store>(m, "Store", "One recording's chunks, indexed for dataframe queries.")
+      .def(nb::init<const std::string&, std::optional<StoreEntry>>(), "path"_a, "store"_a = nb::none())
+      .def_prop_ro("entry", &Store::entry)
+      .def_prop_ro("num_chunks", &Store::num_chunks)
+      .def_prop_ro("num_loaded_chunks", &Store::num_loaded, "How many chunks have been decoded so far.")
+      .def("index_columns", &Store::IndexColumns)
+      .def("component_columns", &Store::ComponentColumns)
+      .def("query", &Store::Query, "index"_a.none(), "contents"_a, "include_semantically_empty"_a,
+           "include_tombstone"_a, "range"_a.none(), "filtered_values"_a.none(), "using_values"_a.none(),
+           "is_not_null"_a.none(), "fill"_a, "selection"_a.none(), "batch_rows"_a = 65536);
 
   nb::class_<RrdReader>(m, "RrdReader", "Read chunks from an RRD file.")
       .def("__init__", [](RrdReader* self, const std::filesystem::path& path) { new (self) RrdReader(path.string()); },

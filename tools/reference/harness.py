@@ -30,6 +30,7 @@ import struct
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -717,6 +718,61 @@ class Corpus:
             footer=False,
         )
 
+    def w_query_edge_cases(self):
+        rr = self.rr
+        rec = self.open("query_edge_cases", log_time=False)
+        # Ties: three logs of one component at the same index (the last one wins).
+        rec.set_time("t", sequence=5)
+        for v in (1.0, 2.0, 3.0):
+            rec.log("tie", rr.Scalars(v))
+        # Static over temporal on the same entity/component.
+        rec.log("static_over", rr.Scalars(42.0), static=True)
+        rec.log("static_text", rr.TextLog("static words"), static=True)
+        for t in range(10):
+            rec.set_time("t", sequence=t)
+            rec.set_time("sim_time", duration=t * 0.5)
+            rec.log("static_over", rr.Scalars(float(t)))
+            rec.log("a", rr.Scalars(float(t) * 10))
+            if t % 2 == 0:
+                # colors only on some rows; an explicit empty list of radii at t=4
+                colors = [[255, 0, 0]] if t % 4 == 0 else None
+                radii = [] if t == 4 else None
+                rec.log("points", rr.Points3D([[t, 0, 0], [0, t, 0]], colors=colors, radii=radii))
+        # A hierarchy with clears: recursive on /world at 6, flat on /world/child at 8 with data
+        # logged after it at the same index (the data wins), flat clear on /world at 3.
+        for t in range(0, 10):
+            rec.set_time("t", sequence=t)
+            rec.set_time("sim_time", duration=t * 0.5)
+            rec.log("world", rr.Transform3D(translation=[t, 0, 0]))
+            if t == 8:
+                rec.log("world/child", rr.Clear(recursive=False))
+            rec.log("world/child", rr.Points3D([[t, t, t]]))
+        rec.set_time("t", sequence=6)
+        rec.log("world", rr.Clear(recursive=True))
+        rec.set_time("t", sequence=3)
+        rec.log("world", rr.Clear(recursive=False))
+        # Late data only (fill across a range start), negative times, a second chunk of /a.
+        for t in (20, 22, 25):
+            rec.set_time("t", sequence=t)
+            rec.log("late", rr.TextLog(f"late {t}"))
+        rec.set_time("t", sequence=-5)
+        rec.log("neg", rr.Scalars(-5.0))
+        rec.flush()
+        for t in range(10, 15):
+            rec.set_time("t", sequence=t)
+            rec.log("a", rr.Scalars(float(t) * 10))
+        # Data on another timeline only (invisible on "t").
+        rec.disable_timeline("t")
+        rec.set_time("other", sequence=1)
+        rec.log("other_only", rr.Scalars(7.0))
+        self.close(rec)
+        self.add(
+            "query_edge_cases",
+            "dataframe edge cases: ties at one index, static over temporal, empty lists, clears (flat, recursive, "
+            "clear vs data at one index), late data, negative index, one entity over two chunks, another timeline",
+            timelines=["t", "sim_time", "other"],
+        )
+
     def write_all(self) -> None:
         for name in sorted(n for n in dir(self) if n.startswith("w_")):
             t0 = time.perf_counter()
@@ -827,6 +883,130 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------
+# query: dataframe answers computed by rerun-sdk's own engine
+# ---------------------------------------------------------------------------
+
+
+def _oracle_query(store, spec: dict):
+    """Answer one legacy-API query (seed 004 semantics) with rerun-sdk 0.36.2's engine.
+
+    rerun 0.36.2 has only the new reader (`ChunkStore.reader`): the index, entity contents,
+    fill and sampling map onto it directly; the legacy row filters (range, index values,
+    is-not-null, component lists in dict contents) are applied to its unfilled result, as
+    the legacy engine applied them before filling.
+    """
+    import numpy as np  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    index = spec.get("index")
+    contents = spec.get("contents", "/**")
+    components = None
+    if isinstance(contents, dict):
+        components = {k: ([v] if isinstance(v, str) else list(v)) for k, v in contents.items()}
+        entity_filter = " ".join(contents.keys())
+    elif isinstance(contents, list):
+        entity_filter = " ".join(contents)
+    else:
+        entity_filter = contents
+    using = spec.get("using")
+    kwargs = dict(
+        contents=entity_filter,
+        include_semantically_empty_columns=spec.get("include_semantically_empty", False),
+        include_tombstone_columns=spec.get("include_tombstone", False),
+    )
+    if using is not None:
+        kwargs["using_index_values"] = np.array(using, dtype=np.int64)
+
+    def run(fill: bool):
+        table = store.reader(index, fill_latest_at=fill, **kwargs).to_arrow_table()
+        if index is not None and table.num_rows:
+            table = table.sort_by(index)
+        return table
+
+    base = run(False)
+    result = run(True) if spec.get("fill") else base
+    compare_other_indexes = True
+    keep_columns = None
+    if components is not None:
+        # Dict contents restrict the view to the listed components of the matching entities.
+        keep_columns = []
+        for f in base.schema:
+            md = f.metadata or {}
+            if md.get(b"rerun:kind") != b"data":
+                keep_columns.append(f.name)
+                continue
+            comp = md.get(b"rerun:component", b"").decode()
+            ctype = md.get(b"rerun:component_type", b"").decode()
+            entity = md.get(b"rerun:entity_path", b"").decode()
+            wanted = set()
+            for expr, comps in components.items():
+                from_filter = store.reader(index, contents=expr, **{k: v for k, v in kwargs.items() if k != "contents"}).schema()
+                if f.name in from_filter.names:
+                    wanted = set(comps)
+            if comp in wanted or ctype in wanted or ctype.rsplit(".", 1)[-1] in wanted:
+                keep_columns.append(f.name)
+        compare_other_indexes = False  # other timelines depend on the whole view
+    if index is not None and using is None and base.num_rows:
+        mask = np.ones(base.num_rows, dtype=bool)
+        idx = base.column(index).cast(pa.int64()).to_numpy()
+        if spec.get("range") is not None:
+            lo, hi = spec["range"]
+            mask &= (idx >= lo) & (idx <= hi)
+        if spec.get("values") is not None:
+            mask &= np.isin(idx, np.array(spec["values"], dtype=np.int64))
+        data_cols = [n for n in (keep_columns or base.schema.names)
+                     if (base.schema.field(n).metadata or {}).get(b"rerun:kind") == b"data"]
+        if components is not None:
+            # Rows exist where at least one view column has data (static columns never make rows).
+            any_data = np.zeros(base.num_rows, dtype=bool)
+            for n in data_cols:
+                if (base.schema.field(n).metadata or {}).get(b"rerun:is_static") == b"true":
+                    continue
+                any_data |= pc.is_valid(base.column(n)).to_numpy(zero_copy_only=False)
+            mask &= any_data
+        if spec.get("is_not_null") is not None:
+            name = spec["is_not_null"]
+            if name in base.schema.names:
+                mask &= pc.is_valid(base.column(name)).to_numpy(zero_copy_only=False)
+            else:
+                mask &= False
+        result = result.filter(pa.array(mask))
+    if keep_columns is not None:
+        result = result.select(keep_columns)
+    if spec.get("select") is not None:
+        result = result.select(spec["select"])
+    return result, compare_other_indexes
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a batch of queries: SPECS is a JSON list of {file, spec, out}."""
+    rr = import_oracle()
+    import pyarrow as pa  # noqa: PLC0415
+    import rerun.experimental as rx  # noqa: PLC0415
+
+    jobs = json.loads(Path(args.specs).read_text())
+    stores: dict[str, object] = {}
+    for job in jobs:
+        out = Path(job["out"])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"ok": True, "error": None, "compare_other_indexes": True}
+        try:
+            if job["file"] not in stores:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    stores[job["file"]] = rx.RrdReader(job["file"]).stream().collect()
+            table, meta["compare_other_indexes"] = _oracle_query(stores[job["file"]], job["spec"])
+            with pa.ipc.new_file(out, table.schema) as w:
+                w.write_table(table)
+        except Exception as e:  # noqa: BLE001 - reported to the caller
+            meta = {"ok": False, "error": f"{type(e).__name__}: {e}", "compare_other_indexes": False}
+        Path(str(out) + ".json").write_text(json.dumps(meta))
+    del rr
+    return 0
+
+
+# ---------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------
 
@@ -887,6 +1067,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="forwarded to `rerun rrd verify --check-footers` (rerun's default: true)",
     )
     sp.set_defaults(func=cmd_verify)
+
+    sp = sub.add_parser(
+        "query",
+        help="answer a batch of dataframe queries with rerun-sdk's engine",
+        description="SPECS is a JSON list of {file, spec, out}; each answer is written to `out` (Arrow IPC file) "
+        "and `out.json` ({ok, error, compare_other_indexes}). A spec has index, contents (str, list or dict), "
+        "range, values, using, is_not_null, fill, include_semantically_empty, include_tombstone, select.",
+    )
+    sp.add_argument("specs", metavar="SPECS")
+    sp.set_defaults(func=cmd_query, inner=True)
 
     sub.add_parser("rerun", help="pass ARGS to the venv's `rerun` CLI, e.g. `rerun rrd print -v FILE`")
     sub.add_parser("python", help="pass ARGS to the venv's python")

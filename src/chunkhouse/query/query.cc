@@ -1,0 +1,531 @@
+#include "chunkhouse/query/query.h"
+
+#include <arrow/array.h>
+#include <arrow/builder.h>
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "chunkhouse/base/metadata.h"
+
+namespace chunkhouse::query {
+
+namespace {
+
+constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min() + 1;
+constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
+const std::string kClearComponent = "Clear:is_recursive";
+
+std::string ShortTypeName(const std::optional<std::string>& type) {
+  if (!type) return "";
+  auto dot = type->rfind('.');
+  return dot == std::string::npos ? *type : type->substr(dot + 1);
+}
+
+bool ComponentMatches(const ComponentDescriptor& d, const std::string& wanted) {
+  return d.component == wanted || (d.component_type && (*d.component_type == wanted || ShortTypeName(d.component_type) == wanted));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view: which index and component columns the query sees.
+
+struct View {
+  std::vector<Timeline> timelines;               // all of the store's, in order
+  std::vector<const StoreColumn*> columns;       // view component columns, in order
+  std::optional<size_t> index;                   // position of the index timeline
+};
+
+std::string Known(const std::vector<std::string>& names) {
+  std::string s;
+  for (size_t i = 0; i < names.size() && i < 50; ++i) s += (i ? ", " : "") + names[i];
+  if (names.size() > 50) s += fmt::format(", ... ({} in all)", names.size());
+  return s.empty() ? "(none)" : s;
+}
+
+Result<View> MakeView(const ChunkStore& store, const QueryExpression& q) {
+  const StoreSchema& schema = store.schema();
+  View v;
+  v.timelines = schema.timelines;
+  if (q.index) {
+    for (size_t i = 0; i < v.timelines.size(); ++i)
+      if (v.timelines[i].name == *q.index) v.index = i;
+    if (!v.index) {
+      std::vector<std::string> names;
+      for (const auto& t : v.timelines) names.push_back(t.name);
+      return Status::Invalid(fmt::format("unknown index '{}': the recording's timelines are {}", *q.index, Known(names)));
+    }
+  }
+  // entity -> allowed components (nullopt = all); later dict entries replace earlier ones.
+  std::map<EntityPath, std::optional<std::vector<std::string>>> contents;
+  std::set<EntityPath> entities;
+  for (const auto& c : schema.columns) entities.insert(c.entity);
+  for (const auto& [expr, components] : q.contents) {
+    auto filter = EntityPathFilter::Parse(expr);
+    for (const auto& e : entities)
+      if (filter.Matches(e)) contents[e] = components;
+  }
+  for (const auto& c : schema.columns) {
+    auto it = contents.find(c.entity);
+    if (it == contents.end()) continue;
+    if (it->second) {
+      bool wanted = std::any_of(it->second->begin(), it->second->end(),
+                                [&](const std::string& w) { return ComponentMatches(c.descriptor, w); });
+      if (!wanted) continue;
+    }
+    if (c.is_semantically_empty && !q.include_semantically_empty_columns) continue;
+    if (c.is_tombstone && !q.include_tombstone_columns) continue;
+    if (!q.index && !c.is_static) continue;
+    v.columns.push_back(&c);
+  }
+  return v;
+}
+
+std::shared_ptr<arrow::Field> IndexField(const Timeline& t) {
+  auto md = std::make_shared<arrow::KeyValueMetadata>();
+  md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
+  md->Append(std::string(meta::kIndexName), t.name);
+  return arrow::field(t.name, TimeArrowType(t.type), true, md);
+}
+
+std::shared_ptr<arrow::Field> ComponentField(const StoreColumn& c) {
+  auto md = std::make_shared<arrow::KeyValueMetadata>();
+  md->Append(std::string(meta::kKind), std::string(meta::kKindData));
+  md->Append(std::string(meta::kComponent), c.descriptor.component);
+  md->Append(std::string(meta::kEntityPath), c.entity.ToString());
+  if (c.descriptor.archetype) md->Append(std::string(meta::kArchetype), *c.descriptor.archetype);
+  if (c.descriptor.component_type) md->Append(std::string(meta::kComponentType), *c.descriptor.component_type);
+  if (c.is_static) md->Append(std::string(meta::kIsStatic), "true");
+  if (c.is_tombstone) md->Append(std::string(meta::kIsTombstone), "true");
+  if (c.is_semantically_empty) md->Append(std::string(meta::kIsSemanticallyEmpty), "true");
+  return arrow::field(c.ColumnName(), c.type, true, md);
+}
+
+// An output column: an index timeline, or a view component column.
+struct Selected {
+  std::optional<size_t> timeline;  // into View::timelines
+  size_t column = 0;               // into View::columns
+};
+
+// Splits "entity:component" at the first ':'.
+std::pair<EntityPath, std::string> SplitSelector(const std::string& name) {
+  auto colon = name.find(':');
+  return {EntityPath::Parse(name.substr(0, colon)), name.substr(colon + 1)};
+}
+
+std::optional<size_t> FindViewColumn(const View& v, const std::string& name, bool last) {
+  std::optional<size_t> found;
+  // Exact output names first ("property:..." included), then entity + component matching.
+  for (size_t i = 0; i < v.columns.size(); ++i) {
+    if (v.columns[i]->ColumnName() == name) return i;
+  }
+  if (name.find(':') == std::string::npos) return std::nullopt;
+  auto [entity, component] = SplitSelector(name);
+  for (size_t i = 0; i < v.columns.size(); ++i) {
+    if (v.columns[i]->entity == entity && ComponentMatches(v.columns[i]->descriptor, component)) {
+      found = i;
+      if (!last) return found;
+    }
+  }
+  return found;
+}
+
+Result<std::vector<Selected>> Select(const View& v, const QueryExpression& q) {
+  std::vector<Selected> out;
+  if (!q.selection) {
+    for (size_t i = 0; i < v.timelines.size(); ++i) out.push_back({i, 0});
+    for (size_t i = 0; i < v.columns.size(); ++i) out.push_back({std::nullopt, i});
+    return out;
+  }
+  for (const auto& name : *q.selection) {
+    bool is_index = name.find(':') == std::string::npos && name.find('/') == std::string::npos;
+    if (is_index) {
+      std::optional<size_t> t;
+      for (size_t i = 0; i < v.timelines.size(); ++i)
+        if (v.timelines[i].name == name) t = i;
+      if (!t) {
+        std::vector<std::string> names;
+        for (const auto& tl : v.timelines) names.push_back(tl.name);
+        return Status::Invalid(fmt::format("unknown index column '{}': the timelines are {}", name, Known(names)));
+      }
+      out.push_back({t, 0});
+      continue;
+    }
+    if (name.find(':') == std::string::npos) {
+      return Status::Invalid(fmt::format("column '{}' is neither a timeline nor 'entity:component'", name));
+    }
+    auto c = FindViewColumn(v, name, /*last=*/false);
+    if (!c) {
+      std::vector<std::string> names;
+      for (const auto* col : v.columns) names.push_back(col->ColumnName());
+      return Status::Invalid(fmt::format("unknown column '{}': the view's columns are {}", name, Known(names)));
+    }
+    out.push_back({std::nullopt, *c});
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execution.
+
+// Where a cell comes from: a list array and row, plus the row whose time columns it carries.
+struct Source {
+  std::shared_ptr<Chunk> chunk;          // keeps the arrays alive
+  std::shared_ptr<arrow::Array> list;    // the component column (or a one-row [] for clears)
+  std::vector<const int64_t*> times;     // per view timeline: the chunk's values, or null
+};
+
+struct Entry {
+  int64_t time;
+  Tuid row_id;
+  uint32_t src;
+  bool clear;
+  int64_t row;   // cell row in src.list
+  int64_t trow;  // row whose time values the cell carries
+};
+
+struct ColumnState {
+  const StoreColumn* column = nullptr;
+  std::optional<ChunkStore::Cell> static_cell;
+  std::shared_ptr<arrow::Array> static_value;  // one-row slice
+  std::vector<Source> sources;
+  std::vector<Entry> exact;  // one per time, within the range; data and clears
+  std::vector<Entry> fill;   // one per time, data only, everything up to the last row
+  size_t exact_pos = 0, fill_pos = 0;
+};
+
+void SortAndDedupe(std::vector<Entry>& entries) {
+  auto key = [](const Entry& e) { return std::tuple(e.time, e.row_id, !e.clear); };
+  if (!std::is_sorted(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); })) {
+    std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
+  }
+  // The last entry per time is the winner: highest RowId, data before its own clear copy.
+  size_t out = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (out > 0 && entries[out - 1].time == entries[i].time) {
+      entries[out - 1] = entries[i];
+    } else {
+      entries[out++] = entries[i];
+    }
+  }
+  entries.resize(out);
+}
+
+class QueryReader : public arrow::RecordBatchReader {
+ public:
+  QueryReader(std::shared_ptr<const ChunkStore> store, QueryExpression q, View view, std::vector<Selected> selected,
+              std::shared_ptr<arrow::Schema> schema)
+      : store_(std::move(store)), q_(std::move(q)), view_(std::move(view)), selected_(std::move(selected)),
+        schema_(std::move(schema)) {}
+
+  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
+
+  Status Prepare() {
+    columns_.resize(view_.columns.size());
+    for (size_t i = 0; i < view_.columns.size(); ++i) {
+      auto& cs = columns_[i];
+      cs.column = view_.columns[i];
+      cs.static_cell = store_->StaticCell(cs.column->entity, cs.column->descriptor.component);
+      if (cs.static_cell) {
+        const auto& cc = *cs.static_cell->chunk->FindComponent(cs.column->descriptor.component);
+        cs.static_value = cs.static_cell->chunk->batch()->column(cc.column)->Slice(cs.static_cell->row, 1);
+      }
+    }
+    if (!view_.index) {
+      // Static-only: one row, unless the result has no columns at all.
+      rows_ = {kStaticTime};
+      if (schema_->num_fields() == 0) rows_.clear();
+      return Status::OK();
+    }
+    const std::string& timeline = view_.timelines[*view_.index].name;
+    int64_t lo = kMinTime, hi = kMaxTime;
+    std::vector<int64_t> using_values;
+    if (q_.using_index_values) {
+      using_values = *q_.using_index_values;
+      std::sort(using_values.begin(), using_values.end());
+      if (std::adjacent_find(using_values.begin(), using_values.end()) != using_values.end()) {
+        return Status::Invalid("using_index_values: index values must be unique");
+      }
+      using_values.erase(std::remove(using_values.begin(), using_values.end(), kStaticTime), using_values.end());
+      if (using_values.empty()) {
+        lo = 1;
+        hi = 0;
+      } else {
+        lo = using_values.front();
+        hi = using_values.back();
+      }
+    } else if (q_.range) {
+      lo = std::max(q_.range->first, kMinTime);
+      hi = q_.range->second;
+    }
+    // The fill may reach back before the range.
+    const int64_t fetch_lo = q_.fill_latest_at ? kMinTime : lo;
+    for (auto& cs : columns_) {
+      if (cs.static_cell) continue;
+      ARROW_RETURN_NOT_OK(Fetch(cs, timeline, fetch_lo, hi, lo));
+    }
+    // Row index values.
+    if (q_.using_index_values) {
+      rows_ = std::move(using_values);
+      return Status::OK();
+    }
+    std::vector<const ColumnState*> row_sources;
+    if (q_.filtered_is_not_null) {
+      auto pov = FindViewColumn(view_, *q_.filtered_is_not_null, /*last=*/true);
+      if (pov && !columns_[*pov].static_cell) row_sources.push_back(&columns_[*pov]);
+    } else {
+      for (const auto& cs : columns_) row_sources.push_back(&cs);
+    }
+    for (const auto* cs : row_sources) {
+      std::vector<int64_t> times;
+      times.reserve(cs->exact.size());
+      for (const auto& e : cs->exact) times.push_back(e.time);
+      std::vector<int64_t> merged;
+      merged.reserve(rows_.size() + times.size());
+      std::set_union(rows_.begin(), rows_.end(), times.begin(), times.end(), std::back_inserter(merged));
+      rows_ = std::move(merged);
+    }
+    if (q_.filtered_index_values) {
+      std::vector<int64_t> keep = *q_.filtered_index_values;
+      std::sort(keep.begin(), keep.end());
+      std::vector<int64_t> out;
+      std::set_intersection(rows_.begin(), rows_.end(), keep.begin(), keep.end(), std::back_inserter(out));
+      rows_ = std::move(out);
+    }
+    return Status::OK();
+  }
+
+  Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
+    if (next_row_ >= rows_.size()) {
+      *batch = nullptr;
+      return Status::OK();
+    }
+    const size_t begin = next_row_;
+    const size_t end = std::min(rows_.size(), begin + static_cast<size_t>(std::max<int64_t>(1, q_.batch_rows)));
+    next_row_ = end;
+    const size_t n = end - begin;
+
+    // Per view column: the winning entry of every row (exact match, else the fill), or none.
+    std::vector<std::vector<const Entry*>> chosen(columns_.size(), std::vector<const Entry*>(n, nullptr));
+    if (view_.index) {
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        auto& cs = columns_[c];
+        if (cs.static_cell) continue;
+        for (size_t i = 0; i < n; ++i) {
+          const int64_t t = rows_[begin + i];
+          while (cs.exact_pos < cs.exact.size() && cs.exact[cs.exact_pos].time < t) ++cs.exact_pos;
+          if (cs.exact_pos < cs.exact.size() && cs.exact[cs.exact_pos].time == t) {
+            chosen[c][i] = &cs.exact[cs.exact_pos];
+            continue;
+          }
+          if (q_.fill_latest_at) {
+            while (cs.fill_pos < cs.fill.size() && cs.fill[cs.fill_pos].time <= t) ++cs.fill_pos;
+            if (cs.fill_pos > 0) chosen[c][i] = &cs.fill[cs.fill_pos - 1];
+          }
+        }
+      }
+    }
+    arrow::ArrayVector arrays;
+    for (const auto& sel : selected_) {
+      if (sel.timeline) {
+        ARROW_ASSIGN_OR_RAISE(auto a, IndexColumn(*sel.timeline, begin, n, chosen));
+        arrays.push_back(std::move(a));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto a, ComponentColumn(columns_[sel.column], n, chosen[sel.column]));
+        arrays.push_back(std::move(a));
+      }
+    }
+    *batch = arrow::RecordBatch::Make(schema_, static_cast<int64_t>(n), std::move(arrays));
+    return Status::OK();
+  }
+
+ private:
+  // Collects the column's non-null rows on `timeline` within [fetch_lo, hi], plus injected
+  // clears, then builds its exact (within [lo, hi]) and fill lists.
+  Status Fetch(ColumnState& cs, const std::string& timeline, int64_t fetch_lo, int64_t hi, int64_t lo) {
+    if (fetch_lo > hi) return Status::OK();
+    const auto& entity = cs.column->entity;
+    const auto& component = cs.column->descriptor.component;
+    std::vector<Entry> entries;
+    ARROW_ASSIGN_OR_RAISE(auto chunks, store_->TemporalChunks(entity, component, timeline, fetch_lo, hi));
+    for (auto& chunk : chunks) {
+      const auto* cc = chunk->FindComponent(component);
+      const auto* ic = chunk->FindIndex(timeline);
+      if (cc == nullptr || ic == nullptr) continue;
+      const uint32_t src = AddSource(cs, chunk, chunk->batch()->column(cc->column));
+      const arrow::Array& col = chunk->column(cc->column);
+      const int64_t* t = chunk->time_values(*ic);
+      for (int64_t r = 0; r < chunk->num_rows(); ++r) {
+        if (t[r] < fetch_lo || t[r] > hi || col.IsNull(r)) continue;
+        entries.push_back(Entry{t[r], chunk->row_id(r), src, false, r, r});
+      }
+    }
+    std::vector<Entry> clears;
+    ARROW_RETURN_NOT_OK(CollectClears(cs, timeline, lo, hi, clears));
+    if (q_.fill_latest_at) {
+      cs.fill = entries;
+      SortAndDedupe(cs.fill);
+    }
+    entries.erase(std::remove_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.time < lo; }),
+                  entries.end());
+    entries.insert(entries.end(), clears.begin(), clears.end());
+    SortAndDedupe(entries);
+    cs.exact = std::move(entries);
+    return Status::OK();
+  }
+
+  // Clear:is_recursive rows of the entity itself (any value) and of its ancestors (true only)
+  // become [] cells of this column at the clear's time. A static clear hides temporal ones.
+  Status CollectClears(ColumnState& cs, const std::string& timeline, int64_t lo, int64_t hi, std::vector<Entry>& out) {
+    if (lo > hi) return Status::OK();
+    EntityPath e = cs.column->entity;
+    bool self = true;
+    while (true) {
+      if (!store_->StaticCell(e, kClearComponent) && store_->HasComponent(e, kClearComponent)) {
+        ARROW_ASSIGN_OR_RAISE(auto chunks, store_->TemporalChunks(e, kClearComponent, timeline, lo, hi));
+        for (auto& chunk : chunks) {
+          const auto* cc = chunk->FindComponent(kClearComponent);
+          const auto* ic = chunk->FindIndex(timeline);
+          if (cc == nullptr || ic == nullptr) continue;
+          const auto& col = static_cast<const arrow::ListArray&>(chunk->column(cc->column));
+          const int64_t* t = chunk->time_values(*ic);
+          std::optional<uint32_t> src;
+          for (int64_t r = 0; r < chunk->num_rows(); ++r) {
+            if (t[r] < lo || t[r] > hi || col.IsNull(r)) continue;
+            if (!self) {
+              // Ancestors clear descendants only when the clear is recursive.
+              auto values = col.value_slice(r);
+              bool recursive = values->length() > 0 && values->type_id() == arrow::Type::BOOL &&
+                               values->IsValid(0) && static_cast<const arrow::BooleanArray&>(*values).Value(0);
+              if (!recursive) continue;
+            }
+            if (!src) {
+              ARROW_ASSIGN_OR_RAISE(auto empty, EmptyList(cs.column->type));
+              src = AddSource(cs, chunk, empty);
+            }
+            out.push_back(Entry{t[r], chunk->row_id(r), *src, true, 0, r});
+          }
+        }
+      }
+      if (e.is_root()) break;
+      e = e.Parent();
+      self = false;
+    }
+    return Status::OK();
+  }
+
+  static Result<std::shared_ptr<arrow::Array>> EmptyList(const std::shared_ptr<arrow::DataType>& type) {
+    ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(type));
+    ARROW_RETURN_NOT_OK(static_cast<arrow::ListBuilder&>(*builder).Append());
+    return builder->Finish();
+  }
+
+  uint32_t AddSource(ColumnState& cs, const std::shared_ptr<Chunk>& chunk, std::shared_ptr<arrow::Array> list) {
+    Source s{chunk, std::move(list), {}};
+    for (const auto& tl : view_.timelines) {
+      const auto* ic = chunk->FindIndex(tl.name);
+      s.times.push_back(ic != nullptr && ic->timeline.type == tl.type ? chunk->time_values(*ic) : nullptr);
+    }
+    cs.sources.push_back(std::move(s));
+    return static_cast<uint32_t>(cs.sources.size() - 1);
+  }
+
+  Result<std::shared_ptr<arrow::Array>> IndexColumn(size_t timeline, size_t begin, size_t n,
+                                                    const std::vector<std::vector<const Entry*>>& chosen) {
+    const auto type = TimeArrowType(view_.timelines[timeline].type);
+    std::vector<int64_t> values(n, 0);
+    std::vector<uint8_t> valid(n, 0);
+    if (view_.index && timeline == *view_.index) {
+      std::copy(rows_.begin() + static_cast<ptrdiff_t>(begin), rows_.begin() + static_cast<ptrdiff_t>(begin + n),
+                values.begin());
+      std::fill(valid.begin(), valid.end(), 1);
+    } else if (view_.index) {
+      // Other timelines: the largest value among the cells that make up the row.
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        const auto& cs = columns_[c];
+        for (size_t i = 0; i < n; ++i) {
+          const Entry* e = chosen[c][i];
+          if (e == nullptr) continue;
+          const int64_t* t = cs.sources[e->src].times[timeline];
+          if (t == nullptr) continue;
+          if (!valid[i] || t[e->trow] > values[i]) values[i] = t[e->trow];
+          valid[i] = 1;
+        }
+      }
+    }
+    arrow::Int64Builder b;
+    ARROW_RETURN_NOT_OK(b.AppendValues(values.data(), static_cast<int64_t>(n), valid.data()));
+    ARROW_ASSIGN_OR_RAISE(auto arr, b.Finish());
+    return arr->View(type);
+  }
+
+  Result<std::shared_ptr<arrow::Array>> ComponentColumn(const ColumnState& cs, size_t n,
+                                                        const std::vector<const Entry*>& chosen) {
+    ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(cs.column->type));
+    ARROW_RETURN_NOT_OK(builder->Reserve(static_cast<int64_t>(n)));
+    if (cs.static_value) {
+      for (size_t i = 0; i < n; ++i) ARROW_RETURN_NOT_OK(builder->AppendArraySlice(*cs.static_value->data(), 0, 1));
+      return builder->Finish();
+    }
+    // Append runs of consecutive rows from the same source in one call.
+    size_t i = 0;
+    while (i < n) {
+      const Entry* e = chosen[i];
+      if (e == nullptr) {
+        size_t j = i;
+        while (j < n && chosen[j] == nullptr) ++j;
+        ARROW_RETURN_NOT_OK(builder->AppendNulls(static_cast<int64_t>(j - i)));
+        i = j;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < n && chosen[j] != nullptr && chosen[j]->src == e->src &&
+             chosen[j]->row == e->row + static_cast<int64_t>(j - i)) {
+        ++j;
+      }
+      const auto& src = cs.sources[e->src];
+      ARROW_RETURN_NOT_OK(builder->AppendArraySlice(*src.list->data(), e->row, static_cast<int64_t>(j - i)));
+      i = j;
+    }
+    return builder->Finish();
+  }
+
+  std::shared_ptr<const ChunkStore> store_;
+  QueryExpression q_;
+  View view_;
+  std::vector<Selected> selected_;
+  std::shared_ptr<arrow::Schema> schema_;
+  std::vector<ColumnState> columns_;
+  std::vector<int64_t> rows_;
+  size_t next_row_ = 0;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::Schema>> OutputSchema(const ChunkStore& store, const QueryExpression& q) {
+  ARROW_ASSIGN_OR_RAISE(auto view, MakeView(store, q));
+  ARROW_ASSIGN_OR_RAISE(auto selected, Select(view, q));
+  arrow::FieldVector fields;
+  for (const auto& s : selected) {
+    fields.push_back(s.timeline ? IndexField(view.timelines[*s.timeline]) : ComponentField(*view.columns[s.column]));
+  }
+  return arrow::schema(fields);
+}
+
+Result<std::shared_ptr<arrow::RecordBatchReader>> Execute(std::shared_ptr<const ChunkStore> store, QueryExpression q) {
+  if (q.range && !q.index) return Status::Invalid("a range filter needs an index timeline");
+  ARROW_ASSIGN_OR_RAISE(auto view, MakeView(*store, q));
+  ARROW_ASSIGN_OR_RAISE(auto selected, Select(view, q));
+  ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(*store, q));
+  auto reader = std::make_shared<QueryReader>(std::move(store), std::move(q), std::move(view), std::move(selected),
+                                              std::move(schema));
+  ARROW_RETURN_NOT_OK(reader->Prepare());
+  return reader;
+}
+
+}  // namespace chunkhouse::query

@@ -1,0 +1,288 @@
+#include "chunkhouse/store/store.h"
+
+#include <arrow/array.h>
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/rrd/reader.h"
+
+namespace chunkhouse {
+
+namespace {
+
+bool IsTombstone(const ComponentDescriptor& d) {
+  return d.component == "Clear:is_recursive" || (d.archetype && *d.archetype == "rerun.archetypes.Clear");
+}
+
+bool ListIsEmpty(const arrow::Array& array) {
+  const auto& list = static_cast<const arrow::ListArray&>(array);
+  if (list.length() == 0) return true;
+  return list.value_offset(list.length()) == list.value_offset(0);
+}
+
+std::optional<std::string> Meta(const arrow::Field& f, std::string_view key) {
+  if (!f.metadata()) return std::nullopt;
+  int i = f.metadata()->FindKey(std::string(key));
+  if (i < 0) return std::nullopt;
+  return f.metadata()->value(i);
+}
+
+}  // namespace
+
+std::string StoreColumn::ColumnName() const {
+  const auto& parts = entity.parts();
+  if (!parts.empty() && parts[0] == "__properties") {
+    if (parts.size() == 1) return "property:" + descriptor.component;
+    EntityPath sub(std::vector<std::string>(parts.begin() + 1, parts.end()));
+    return "property:" + sub.ToString().substr(1) + ":" + descriptor.component;
+  }
+  return entity.ToString() + ":" + descriptor.component;
+}
+
+const Timeline* StoreSchema::FindTimeline(std::string_view name) const {
+  for (const auto& t : timelines)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+size_t ChunkStore::num_loaded() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<size_t>(std::count_if(chunks_.begin(), chunks_.end(), [](const auto& c) { return c != nullptr; }));
+}
+
+Result<std::shared_ptr<Chunk>> ChunkStore::Load(size_t i) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (chunks_[i]) return chunks_[i];
+  }
+  if (!loader_) return Status::Invalid("chunk store: chunk not loaded and no loader");
+  ARROW_ASSIGN_OR_RAISE(auto chunk, loader_(i));
+  std::lock_guard lock(mutex_);
+  chunks_[i] = chunk;
+  return chunk;
+}
+
+// Registers entry i in the (entity, component) indexes; static chunks are loaded here, since
+// the static winner depends on row ids.
+Status ChunkStore::Index(size_t i) {
+  const Entry& e = entries_[i];
+  if (!e.is_static) {
+    for (const auto& c : e.components) temporal_[{e.entity, c}].push_back(i);
+    return Status::OK();
+  }
+  ARROW_ASSIGN_OR_RAISE(auto chunk, Load(i));
+  for (const auto& cc : chunk->components()) {
+    const arrow::Array& col = chunk->column(cc.column);
+    std::optional<int64_t> best;
+    Tuid best_id;
+    for (int64_t r = 0; r < chunk->num_rows(); ++r) {
+      if (col.IsNull(r)) continue;
+      Tuid id = chunk->row_id(r);
+      if (!best || best_id < id) {
+        best = r;
+        best_id = id;
+      }
+    }
+    if (!best) continue;
+    auto key = std::make_pair(e.entity, cc.descriptor.component);
+    auto it = static_.find(key);
+    if (it == static_.end() || it->second.chunk->row_id(it->second.row) < best_id) {
+      static_[key] = Cell{chunk, *best};
+    }
+  }
+  return Status::OK();
+}
+
+Status ChunkStore::Finish() {
+  for (size_t i = 0; i < entries_.size(); ++i) ARROW_RETURN_NOT_OK(Index(i));
+  std::sort(schema_.timelines.begin(), schema_.timelines.end(),
+            [](const Timeline& a, const Timeline& b) { return std::pair(a.name, a.type) < std::pair(b.name, b.type); });
+  std::sort(schema_.columns.begin(), schema_.columns.end(), [](const StoreColumn& a, const StoreColumn& b) {
+    if (!(a.entity == b.entity)) return a.entity < b.entity;
+    return a.descriptor < b.descriptor;
+  });
+  return Status::OK();
+}
+
+Result<std::shared_ptr<ChunkStore>> ChunkStore::FromChunks(std::vector<std::shared_ptr<Chunk>> chunks) {
+  std::shared_ptr<ChunkStore> store(new ChunkStore());
+  std::map<std::pair<EntityPath, ComponentDescriptor>, size_t> column_index;
+  for (auto& chunk : chunks) {
+    Entry e;
+    e.entity = EntityPath::Parse(chunk->entity_path());
+    e.is_static = chunk->is_static();
+    for (const auto& ic : chunk->indexes()) {
+      auto* t = store->schema_.FindTimeline(ic.timeline.name);
+      if (t == nullptr) {
+        store->schema_.timelines.push_back(ic.timeline);
+      } else if (t->type != ic.timeline.type) {
+        const_cast<Timeline*>(t)->type = ic.timeline.type;  // the latest type wins
+      }
+    }
+    for (const auto& cc : chunk->components()) {
+      const arrow::Array& col = chunk->column(cc.column);
+      auto key = std::make_pair(e.entity, cc.descriptor);
+      auto [it, fresh] = column_index.try_emplace(key, store->schema_.columns.size());
+      if (fresh) {
+        StoreColumn sc{e.entity, cc.descriptor, chunk->batch()->schema()->field(cc.column)->type()};
+        sc.is_tombstone = IsTombstone(cc.descriptor);
+        store->schema_.columns.push_back(std::move(sc));
+      }
+      StoreColumn& sc = store->schema_.columns[it->second];
+      sc.is_static |= chunk->is_static();
+      sc.is_semantically_empty &= ListIsEmpty(col);
+      if (col.null_count() == col.length()) continue;
+      e.components.push_back(cc.descriptor.component);
+      for (const auto& ic : chunk->indexes()) {
+        auto stats = chunk->ComponentStatsOn(ic, cc);
+        if (stats.range) e.component_ranges[cc.descriptor.component][ic.timeline.name] = *stats.range;
+      }
+    }
+    store->entries_.push_back(std::move(e));
+    store->chunks_.push_back(std::move(chunk));
+  }
+  ARROW_RETURN_NOT_OK(store->Finish());
+  return store;
+}
+
+Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(const std::string& path, std::optional<StoreId> which) {
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(path));
+  if (!which) {
+    for (const auto& s : reader->stores()) {
+      if (s.kind == StoreKind::kRecording) {
+        which = s;
+        break;
+      }
+    }
+    if (!which) return Status::Invalid(fmt::format("{}: the file contains no recording", path));
+  }
+  const rrd::Manifest* manifest = nullptr;
+  for (const auto& m : reader->manifests())
+    if (m.store == *which) manifest = &m;
+
+  if (manifest == nullptr) {
+    // No footer: decode this store's chunks once, in file order.
+    std::vector<std::shared_ptr<Chunk>> chunks;
+    for (const auto& entry : reader->chunks()) {
+      if (entry.store != *which) continue;
+      ARROW_ASSIGN_OR_RAISE(auto chunk, reader->LoadChunk(entry));
+      chunks.push_back(std::move(chunk));
+    }
+    if (chunks.empty() && std::find(reader->stores().begin(), reader->stores().end(), *which) == reader->stores().end()) {
+      return Status::Invalid(fmt::format("{}: no store {} in this file", path, which->ToString()));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto store, FromChunks(std::move(chunks)));
+    store->store_id_ = which;
+    return store;
+  }
+
+  // With a footer: schema and per-chunk ranges from the manifest; chunks decoded on demand.
+  std::shared_ptr<ChunkStore> store(new ChunkStore());
+  store->store_id_ = which;
+  for (const auto& f : manifest->sorbet_schema->fields()) {
+    auto kind = Meta(*f, meta::kKind).value_or("data");
+    if (kind == meta::kKindIndex) {
+      auto tt = TimeTypeFromArrow(*f->type());
+      if (!tt) return Status::Invalid(fmt::format("{}: manifest timeline {} has type {}", path, f->name(), f->type()->ToString()));
+      store->schema_.timelines.push_back(Timeline{Meta(*f, meta::kIndexName).value_or(f->name()), *tt});
+    } else if (kind == meta::kKindData) {
+      StoreColumn sc;
+      sc.entity = EntityPath::Parse(Meta(*f, meta::kEntityPath).value_or("/"));
+      sc.descriptor.component = Meta(*f, meta::kComponent).value_or(f->name());
+      sc.descriptor.archetype = Meta(*f, meta::kArchetype);
+      sc.descriptor.component_type = Meta(*f, meta::kComponentType);
+      sc.type = f->type();
+      sc.is_static = Meta(*f, meta::kIsStatic) == "true";
+      sc.is_semantically_empty = Meta(*f, meta::kIsSemanticallyEmpty) == "true";
+      sc.is_tombstone = Meta(*f, meta::kIsTombstone) == "true" || IsTombstone(sc.descriptor);
+      store->schema_.columns.push_back(std::move(sc));
+    }
+  }
+  // Per-component ranges: "<T>:<C>:start/end/num_rows" columns, identified by metadata.
+  const arrow::RecordBatch& data = *manifest->data;
+  struct RangeColumns {
+    std::string timeline, component;
+    std::shared_ptr<arrow::Array> start, end, num_rows;
+  };
+  std::vector<RangeColumns> ranges;
+  std::vector<std::pair<std::string, std::shared_ptr<arrow::Array>>> statics;
+  const auto& schema = *data.schema();
+  auto ends_with = [](const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    const auto& f = *schema.field(i);
+    auto component = Meta(f, meta::kComponent);
+    auto index = Meta(f, meta::kIndex);
+    if (!component || !index) continue;
+    if (*index == meta::kIndexStatic && ends_with(f.name(), ":has_static_data")) {
+      statics.emplace_back(*component, data.column(i));
+    } else if (ends_with(f.name(), ":start")) {
+      std::string base = f.name().substr(0, f.name().size() - 6);
+      auto end = data.GetColumnByName(base + ":end");
+      auto rows = data.GetColumnByName(base + ":num_rows");
+      if (end && rows) ranges.push_back({*index, *component, data.column(i), end, rows});
+    }
+  }
+  std::vector<const rrd::ChunkEntry*> chunk_entries;
+  for (const auto& e : manifest->entries) chunk_entries.push_back(&e);
+  for (size_t r = 0; r < chunk_entries.size(); ++r) {
+    const auto& ce = *chunk_entries[r];
+    Entry e;
+    e.entity = EntityPath::Parse(ce.entity_path);
+    e.is_static = ce.is_static;
+    const int64_t row = static_cast<int64_t>(r);
+    for (const auto& [component, flags] : statics) {
+      if (static_cast<const arrow::BooleanArray&>(*flags).Value(row)) e.components.push_back(component);
+    }
+    for (const auto& rc : ranges) {
+      if (rc.start->IsNull(row) || static_cast<const arrow::UInt64Array&>(*rc.num_rows).Value(row) == 0) continue;
+      TimeRange tr{rc.start->data()->GetValues<int64_t>(1)[row], rc.end->data()->GetValues<int64_t>(1)[row]};
+      e.component_ranges[rc.component][rc.timeline] = tr;
+      if (std::find(e.components.begin(), e.components.end(), rc.component) == e.components.end()) {
+        e.components.push_back(rc.component);
+      }
+    }
+    store->entries_.push_back(std::move(e));
+  }
+  store->chunks_.resize(store->entries_.size());
+  store->loader_ = [reader, chunk_entries](size_t i) { return reader->LoadChunk(*chunk_entries[i]); };
+  ARROW_RETURN_NOT_OK(store->Finish());
+  return store;
+}
+
+std::optional<ChunkStore::Cell> ChunkStore::StaticCell(const EntityPath& entity, const std::string& component) const {
+  auto it = static_.find({entity, component});
+  if (it == static_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool ChunkStore::HasComponent(const EntityPath& entity, const std::string& component) const {
+  return temporal_.count({entity, component}) > 0 || static_.count({entity, component}) > 0;
+}
+
+Result<std::vector<std::shared_ptr<Chunk>>> ChunkStore::TemporalChunks(const EntityPath& entity,
+                                                                       const std::string& component,
+                                                                       const std::string& timeline, int64_t lo,
+                                                                       int64_t hi) const {
+  std::vector<std::shared_ptr<Chunk>> out;
+  auto it = temporal_.find({entity, component});
+  if (it == temporal_.end()) return out;
+  for (size_t i : it->second) {
+    const auto& ranges = entries_[i].component_ranges;
+    auto c = ranges.find(component);
+    if (c == ranges.end()) continue;
+    auto t = c->second.find(timeline);
+    if (t == c->second.end() || t->second.max < lo || t->second.min > hi) continue;
+    ARROW_ASSIGN_OR_RAISE(auto chunk, Load(i));
+    out.push_back(std::move(chunk));
+  }
+  return out;
+}
+
+}  // namespace chunkhouse

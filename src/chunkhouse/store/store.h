@@ -1,0 +1,90 @@
+#pragma once
+// A recording's chunks, indexed per (entity, component, timeline) by time range.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chunkhouse/base/descriptor.h"
+#include "chunkhouse/base/entity_path.h"
+#include "chunkhouse/base/ids.h"
+#include "chunkhouse/base/time.h"
+#include "chunkhouse/chunk/chunk.h"
+
+namespace chunkhouse {
+
+// A component column of the store's schema.
+struct StoreColumn {
+  EntityPath entity;
+  ComponentDescriptor descriptor;
+  std::shared_ptr<arrow::DataType> type;  // List<item: T>
+  bool is_static = false;                 // some static data was ever logged
+  bool is_semantically_empty = true;      // every cell ever logged is null or []
+  bool is_tombstone = false;              // a Clear component
+
+  // "/world/points:Points3D:positions", or "property:..." under /__properties.
+  std::string ColumnName() const;
+};
+
+struct StoreSchema {
+  std::vector<Timeline> timelines;   // sorted by (name, type)
+  std::vector<StoreColumn> columns;  // sorted by (entity, descriptor)
+  const Timeline* FindTimeline(std::string_view name) const;
+};
+
+class ChunkStore {
+ public:
+  // What the store knows about a chunk without loading it.
+  struct Entry {
+    EntityPath entity;
+    bool is_static = false;
+    // component -> per timeline (name -> range of rows where it is non-null)
+    std::map<std::string, std::map<std::string, TimeRange>> component_ranges;
+    std::vector<std::string> components;  // components with any non-null cell (static chunks: all)
+  };
+  using Loader = std::function<Result<std::shared_ptr<Chunk>>(size_t)>;
+
+  static Result<std::shared_ptr<ChunkStore>> FromChunks(std::vector<std::shared_ptr<Chunk>> chunks);
+  // Opens one store of an .rrd file (default: the first recording). With a footer the index
+  // comes from the manifest and temporal chunks are decoded only when a query touches them.
+  static Result<std::shared_ptr<ChunkStore>> Open(const std::string& path, std::optional<StoreId> store = std::nullopt);
+
+  const StoreSchema& schema() const { return schema_; }
+  const std::optional<StoreId>& store_id() const { return store_id_; }
+  size_t num_chunks() const { return entries_.size(); }
+  // How many chunks have been decoded so far (lazy stores).
+  size_t num_loaded() const;
+
+  // The static cell of (entity, component), if any: chunk and row.
+  struct Cell {
+    std::shared_ptr<Chunk> chunk;
+    int64_t row = 0;
+  };
+  std::optional<Cell> StaticCell(const EntityPath& entity, const std::string& component) const;
+  // Temporal chunks with non-null (entity, component) cells on `timeline` within [lo, hi].
+  Result<std::vector<std::shared_ptr<Chunk>>> TemporalChunks(const EntityPath& entity, const std::string& component,
+                                                             const std::string& timeline, int64_t lo, int64_t hi) const;
+  // Entities that have data for `component` (used for Clear lookups).
+  bool HasComponent(const EntityPath& entity, const std::string& component) const;
+
+ private:
+  ChunkStore() = default;
+  Status Index(size_t i);
+  Status Finish();
+  Result<std::shared_ptr<Chunk>> Load(size_t i) const;
+
+  std::optional<StoreId> store_id_;
+  StoreSchema schema_;
+  std::vector<Entry> entries_;
+  mutable std::vector<std::shared_ptr<Chunk>> chunks_;  // loaded chunks (null until loaded)
+  Loader loader_;
+  mutable std::mutex mutex_;
+  // (entity, component) -> temporal chunk indices / static winner
+  std::map<std::pair<EntityPath, std::string>, std::vector<size_t>> temporal_;
+  std::map<std::pair<EntityPath, std::string>, Cell> static_;
+};
+
+}  // namespace chunkhouse
