@@ -15,8 +15,8 @@ from conftest import FIXTURES, HARNESS, corpus_files
 THIRD_PARTY = sorted(FIXTURES.glob("*.rrd"))
 CORPUS_NAMES = [
     "columns", "durations_scalars", "images_tensors", "multi_timeline", "no_footer", "no_footer_sdk",
-    "out_of_order", "properties_only", "recording_and_blueprint", "sequence_points", "static_only",
-    "query_edge_cases", "timestamps_textlog", "transforms_clears",
+    "out_of_order", "properties_only", "query_edge_cases", "recording_and_blueprint", "sequence_points",
+    "static_only", "timestamps_textlog", "transforms_clears",
 ]
 
 
