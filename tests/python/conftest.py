@@ -69,3 +69,27 @@ def chunkhouse_bin() -> str:
         if c and Path(c).exists():
             return c
     pytest.fail("the chunkhouse command was not found: build it (cmake) or set CHUNKHOUSE_BIN")
+
+
+def run_oracle_queries(jobs: list[dict], workdir: Path) -> None:
+    """Answers `jobs` ({file, spec, out}) with rerun-sdk through the harness.
+
+    rerun-sdk 0.36.2 itself panics on some inputs (e.g. a recursive Clear in a chunk whose
+    other rows are not recursive: an index out of bounds in `fetch_clear_chunks`). Such a
+    crash aborts the whole process, so the batch is restarted after the query that crashed,
+    which is recorded as {ok: false, crashed: true}.
+    """
+    specs = workdir / "oracle_jobs.json"
+    specs.write_text(json.dumps(jobs))
+    for _ in range(len(jobs) + 1):
+        proc = subprocess.run([sys.executable, str(HARNESS), "query", str(specs)], capture_output=True, text=True)
+        if proc.returncode == 0:
+            return
+        crashed = [j for j in jobs if Path(j["out"] + ".started").exists() and not Path(j["out"] + ".json").exists()]
+        if not crashed:
+            raise AssertionError(f"the reference harness failed:\n{proc.stderr[-3000:]}")
+        for j in crashed:
+            first_line = next((l for l in proc.stderr.splitlines() if "panicked" in l or "index out of" in l), "")
+            Path(j["out"] + ".json").write_text(json.dumps(
+                {"ok": False, "crashed": True, "error": f"rerun-sdk crashed: {first_line}", "compare_other_indexes": False}))
+    raise AssertionError("the reference harness kept crashing")

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 import chunkhouse as ch
-from conftest import HARNESS
+from conftest import run_oracle_queries
 
 E = "query_edge_cases"
 # (name, file stem, spec). Spec keys: index, contents, range, values, using, is_not_null, fill,
@@ -119,9 +119,7 @@ def oracle(corpus_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("oracle")
     jobs = [{"file": str(corpus_dir / f"{stem}.rrd"), "spec": spec, "out": str(out / f"{name}.arrow")}
             for name, stem, spec in QUERIES]
-    specs = out / "specs.json"
-    specs.write_text(json.dumps(jobs))
-    subprocess.run([sys.executable, str(HARNESS), "query", str(specs)], check=True, capture_output=True, text=True)
+    run_oracle_queries(jobs, out)
     answers = {}
     for name, _, _ in QUERIES:
         meta = json.loads((out / f"{name}.arrow.json").read_text())

@@ -266,7 +266,12 @@ class QueryReader : public arrow::RecordBatchReader {
     // The fill may reach back before the range.
     const int64_t fetch_lo = q_.fill_latest_at ? kMinTime : lo;
     for (auto& cs : columns_) {
-      if (cs.static_cell) continue;
+      if (cs.static_cell) {
+        // Static data hides the temporal rows, but clears still make rows (showing the static value).
+        ARROW_RETURN_NOT_OK(CollectClears(cs, timeline, lo, hi, cs.exact));
+        SortAndDedupe(cs.exact);
+        continue;
+      }
       ARROW_RETURN_NOT_OK(Fetch(cs, timeline, fetch_lo, hi, lo));
     }
     // Row index values.
@@ -315,7 +320,6 @@ class QueryReader : public arrow::RecordBatchReader {
     if (view_.index) {
       for (size_t c = 0; c < columns_.size(); ++c) {
         auto& cs = columns_[c];
-        if (cs.static_cell) continue;
         for (size_t i = 0; i < n; ++i) {
           const int64_t t = rows_[begin + i];
           while (cs.exact_pos < cs.exact.size() && cs.exact[cs.exact_pos].time < t) ++cs.exact_pos;
@@ -323,7 +327,7 @@ class QueryReader : public arrow::RecordBatchReader {
             chosen[c][i] = &cs.exact[cs.exact_pos];
             continue;
           }
-          if (q_.fill_latest_at) {
+          if (q_.fill_latest_at && !cs.static_cell) {
             while (cs.fill_pos < cs.fill.size() && cs.fill[cs.fill_pos].time <= t) ++cs.fill_pos;
             if (cs.fill_pos > 0) chosen[c][i] = &cs.fill[cs.fill_pos - 1];
           }
@@ -448,6 +452,7 @@ class QueryReader : public arrow::RecordBatchReader {
       // Other timelines: the largest value among the cells that make up the row.
       for (size_t c = 0; c < columns_.size(); ++c) {
         const auto& cs = columns_[c];
+        if (cs.static_cell) continue;  // static values carry no times
         for (size_t i = 0; i < n; ++i) {
           const Entry* e = chosen[c][i];
           if (e == nullptr) continue;
