@@ -15,7 +15,7 @@ done
 if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DPython_EXECUTABLE="$PWD/.venv/bin/python" -DCHUNKHOUSE_BUILD_FUZZERS=ON \
-    -DCHUNKHOUSE_BUILD_TESTS=OFF -DCHUNKHOUSE_BUILD_PYTHON=OFF -DCHUNKHOUSE_BUILD_CLI=OFF >/dev/null
+    -DCHUNKHOUSE_BUILD_TESTS=OFF -DCHUNKHOUSE_BUILD_PYTHON=OFF -DCHUNKHOUSE_BUILD_CLI=OFF -DCHUNKHOUSE_BUILD_EXAMPLES=OFF >/dev/null
 fi
 ninja -C build-fuzz fuzz_rrd_reader
 

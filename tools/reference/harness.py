@@ -1045,6 +1045,27 @@ def cmd_write_ops(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_data(args: argparse.Namespace) -> int:
+    """Write a benchmark recording of Scalars: ENTITIES entities x ROWS rows on sequence timeline
+    `t`, entity e logging at t = i * ENTITIES + e (each entity at its own times), sent in chunks of
+    CHUNK_ROWS rows with send_columns."""
+    rr = import_oracle()
+    np = __import__("numpy")
+    out = Path(args.out)
+    rec = rr.RecordingStream(APP_ID, recording_id=out.stem, send_properties=False)
+    rec.save(str(out))
+    n, rows, step = args.entities, args.rows, args.chunk_rows
+    for e in range(n):
+        for start in range(0, rows, step):
+            i = np.arange(start, min(rows, start + step), dtype=np.int64)
+            rec.send_columns(f"/signals/e{e:03d}", indexes=[rr.TimeColumn("t", sequence=i * n + e)],
+                             columns=rr.Scalars.columns(scalars=np.sin(i * 0.001 + e)))
+    rec.flush()
+    rec.disconnect()
+    log(f"wrote {out} ({out.stat().st_size} bytes): {n} entities x {rows} rows in chunks of {step}")
+    return 0
+
+
 # ---------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------
@@ -1120,6 +1141,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("write-ops", help="write recordings described as JSON lists of log operations")
     sp.add_argument("ops", metavar="OPS")
     sp.set_defaults(func=cmd_write_ops, inner=True)
+
+    sp = sub.add_parser("bench-data", help="write a Scalars benchmark recording (see --help)")
+    sp.add_argument("out", metavar="OUT")
+    sp.add_argument("--entities", type=int, default=100)
+    sp.add_argument("--rows", type=int, default=100_000, help="rows per entity")
+    sp.add_argument("--chunk-rows", type=int, default=100_000, help="rows per chunk (send_columns call)")
+    sp.set_defaults(func=cmd_bench_data, inner=True)
 
     sub.add_parser("rerun", help="pass ARGS to the venv's `rerun` CLI, e.g. `rerun rrd print -v FILE`")
     sub.add_parser("python", help="pass ARGS to the venv's python")

@@ -1,6 +1,7 @@
 #include "chunkhouse/base/ids.h"
 
 #include <atomic>
+#include <cstring>
 #include <chrono>
 #include <random>
 
@@ -8,9 +9,9 @@ namespace chunkhouse {
 
 namespace {
 uint64_t LoadBE64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
 }
 void StoreBE64(uint64_t v, uint8_t* p) {
   for (int i = 7; i >= 0; --i) {

@@ -207,6 +207,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> Chunk::Canonical(const arrow::Record
   smd->Append(std::string(meta::kSorbetVersion), std::string(meta::kCurrentSorbetVersion));
   smd->Append(std::string(meta::kChunkId), ChunkIdString(id_));
   smd->Append(std::string(meta::kEntityPath), entity_path_);
+  row_ids_ = static_cast<const arrow::FixedSizeBinaryArray&>(*columns[0]).GetValue(0);
   return arrow::RecordBatch::Make(arrow::schema(fields, smd), batch.num_rows(), columns);
 }
 
@@ -214,10 +215,7 @@ int64_t Chunk::num_rows() const { return batch_->num_rows(); }
 int Chunk::num_columns() const { return batch_->num_columns(); }
 const arrow::Array& Chunk::column(int i) const { return *batch_->column(i); }
 
-Tuid Chunk::row_id(int64_t row) const {
-  const auto& a = static_cast<const arrow::FixedSizeBinaryArray&>(*batch_->column(row_id_column_));
-  return Tuid::FromBytes(a.GetValue(row));
-}
+Tuid Chunk::row_id(int64_t row) const { return Tuid::FromBytes(row_ids_ + 16 * row); }
 
 const int64_t* Chunk::time_values(const IndexColumn& index) const {
   return batch_->column_data(index.column)->GetValues<int64_t>(1);

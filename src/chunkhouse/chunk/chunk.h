@@ -67,6 +67,7 @@ class Chunk {
   Tuid id_;
   std::string entity_path_;
   int row_id_column_ = 0;
+  const uint8_t* row_ids_ = nullptr;  // 16 big-endian bytes per row
   std::vector<IndexColumn> indexes_;
   std::vector<ComponentColumn> components_;
 };
