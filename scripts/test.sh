@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
-# Set everything up and run all tests: C++ (ctest), the Python package against the rerun-sdk
-# oracle (pytest), and a short fuzzing run of the .rrd reader.
+# Set everything up and run all tests: C++ (ctest), a short fuzzing run of the .rrd reader,
+# the installable wheel, and the Python package against the rerun-sdk oracle (pytest).
+#   FUZZ_SECONDS=60 (default) sets the fuzzing time; CHUNKHOUSE_PROPERTY_EXAMPLES=50 runs
+#   the property-based tests longer (default 3 batches of 12 random recordings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo="$PWD"
 scripts/setup.sh --reference
 scripts/build.sh
+
 echo "==> C++ tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
-echo "==> Python tests"
-PYTHONPATH="$PWD/build/python" CHUNKHOUSE_BIN="$PWD/build/chunkhouse" .venv/bin/python -m pytest -q tests
+
 echo "==> fuzzing the .rrd reader (${FUZZ_SECONDS:-60} s)"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+
+echo "==> the wheel: build it, install it in a fresh environment, use it"
+rm -rf build/dist build/wheel-venv
+.venv/bin/pip wheel -q --no-build-isolation --no-deps -w build/dist . -Cbuild-dir=build/wheel
+python3 -m venv build/wheel-venv
+build/wheel-venv/bin/pip install -q --disable-pip-version-check build/dist/chunkhouse-*.whl
+(cd /tmp && "$repo/build/wheel-venv/bin/python" -c "
+import chunkhouse
+reader = chunkhouse.experimental.RrdReader('$repo/../shared/fixtures/rrd/third_party/oracle_text_log.rrd')
+assert [e.application_id for e in reader.recordings()] == ['oracle_phase1'], reader.recordings()
+print('wheel OK:', chunkhouse.__file__)")
+build/wheel-venv/bin/chunkhouse rrd verify ../shared/fixtures/rrd/third_party/oracle_text_log.rrd
+
+echo "==> Python tests"
+PYTHONPATH="$repo/build/python" CHUNKHOUSE_BIN="$repo/build/chunkhouse" .venv/bin/python -m pytest -q tests

@@ -45,6 +45,7 @@ QUERIES = [
     ("range_reversed", E, {"index": "t", "range": [6, 3]}),
     ("range_fill", E, {"index": "t", "range": [21, 30], "fill": True}),
     ("range_fill_late", E, {"index": "t", "contents": "/late /a", "range": [11, 30], "fill": True}),
+    ("range_fill_skips_chunks", E, {"index": "t", "contents": "/late /a", "range": [15, 30], "fill": True}),
     ("range_seconds", E, {"index": "sim_time", "range": [1_000_000_000, 3_000_000_000]}),
     # 7.12 index values with absent values
     ("values", E, {"index": "t", "values": [0, 3, 6, 99]}),

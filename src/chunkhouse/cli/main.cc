@@ -220,7 +220,7 @@ int Report(const Status& st) {
 
 int main(int argc, char** argv) {
   using namespace chunkhouse;
-  CLI::App app{"chunkhouse: store and query multimodal recordings (Rerun .rrd files)"};
+  CLI::App app{"chunkhouse: store and query multimodal recordings (Rerun .rrd files)", "chunkhouse"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "chunkhouse 0.1.0 (writes the .rrd format of Rerun 0.36.2)");
 

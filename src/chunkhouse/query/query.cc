@@ -409,7 +409,9 @@ class QueryReader : public arrow::RecordBatchReader {
     const auto& entity = cs.column->entity;
     const auto& component = cs.column->descriptor.component;
     std::vector<Entry> entries;
-    ARROW_ASSIGN_OR_RAISE(auto chunks, store_->TemporalChunks(entity, component, timeline, fetch_lo, hi));
+    ARROW_ASSIGN_OR_RAISE(auto chunks, q_.fill_latest_at
+                                           ? store_->TemporalChunksForFill(entity, component, timeline, lo, hi)
+                                           : store_->TemporalChunks(entity, component, timeline, fetch_lo, hi));
     int64_t total_rows = 0;
     for (const auto& chunk : chunks) total_rows += chunk->num_rows();
     entries.reserve(static_cast<size_t>(total_rows));

@@ -4,6 +4,8 @@
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
+#include "chunkhouse/rrd/writer.h"
+
 namespace chunkhouse::query {
 namespace {
 
@@ -169,6 +171,50 @@ TEST_F(NastyStore, SmallBatchesGiveTheSameRows) {
   auto whole = Run(q);
   q.batch_rows = 2;
   EXPECT_EQ(Run(q), whole);
+}
+
+// A lazy store over a file decodes only the chunks a query needs.
+TEST(LazyStore, DecodesOnlyOverlappingChunks) {
+  const std::string path = ::testing::TempDir() + "/lazy_store_test.rrd";
+  {
+    auto writer = rrd::RrdWriter::Open(path).ValueOrDie();
+    StoreId store{StoreKind::kRecording, "test", "lazy"};
+    ASSERT_TRUE(writer->WriteStoreInfo(store).ok());
+    for (int c = 0; c < 10; ++c) {
+      std::vector<int64_t> t;
+      std::vector<Cell> v;
+      for (int i = 0; i < 100; ++i) {
+        t.push_back(c * 100 + i);
+        v.push_back(std::vector<int64_t>{c * 100 + i});
+      }
+      auto chunk = ChunkBuilder("/signal").AddIndex(kFrame, t).AddComponent(Desc("points"), Lists(v)).Build().ValueOrDie();
+      ASSERT_TRUE(writer->WriteChunk(store, *chunk).ok());
+    }
+    ASSERT_TRUE(writer->Close().ok());
+  }
+  auto store = ChunkStore::Open(path).ValueOrDie();
+  EXPECT_EQ(store->num_chunks(), 10u);
+  EXPECT_EQ(store->num_loaded(), 0u);
+  QueryExpression q;
+  q.index = "frame_nr";
+  q.range = {{420, 450}};
+  auto reader = Execute(store, q).ValueOrDie();
+  auto table = arrow::Table::FromRecordBatchReader(reader.get()).ValueOrDie();
+  EXPECT_EQ(table->num_rows(), 31);
+  EXPECT_EQ(store->num_loaded(), 1u);
+  // A fill from before the range needs the chunk that ends latest before it, and no other.
+  q.range = {{1000, 1100}};
+  q.using_index_values = std::vector<int64_t>{1050};
+  q.fill_latest_at = true;
+  reader = Execute(store, q).ValueOrDie();
+  table = arrow::Table::FromRecordBatchReader(reader.get()).ValueOrDie();
+  ASSERT_EQ(table->num_rows(), 1);
+  auto cell = std::static_pointer_cast<arrow::ListScalar>(table->column(1)->GetScalar(0).ValueOrDie());
+  const auto& values = static_cast<const arrow::Int64Array&>(*cell->value);
+  ASSERT_EQ(values.length(), 1);
+  EXPECT_EQ(values.Value(0), 999);
+  EXPECT_EQ(store->num_loaded(), 2u);
+  std::remove(path.c_str());
 }
 
 }  // namespace

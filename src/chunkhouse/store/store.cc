@@ -286,3 +286,33 @@ Result<std::vector<std::shared_ptr<Chunk>>> ChunkStore::TemporalChunks(const Ent
 }
 
 }  // namespace chunkhouse
+
+namespace chunkhouse {
+
+Result<std::vector<std::shared_ptr<Chunk>>> ChunkStore::TemporalChunksForFill(const EntityPath& entity,
+                                                                              const std::string& component,
+                                                                              const std::string& timeline, int64_t lo,
+                                                                              int64_t hi) const {
+  std::vector<std::shared_ptr<Chunk>> out;
+  auto it = temporal_.find({entity, component});
+  if (it == temporal_.end()) return out;
+  std::vector<std::pair<size_t, TimeRange>> candidates;
+  std::optional<int64_t> latest_end_before;
+  for (size_t i : it->second) {
+    const auto& ranges = entries_[i].component_ranges;
+    auto c = ranges.find(component);
+    if (c == ranges.end()) continue;
+    auto t = c->second.find(timeline);
+    if (t == c->second.end() || t->second.min > hi) continue;
+    candidates.emplace_back(i, t->second);
+    if (t->second.max < lo) latest_end_before = std::max(latest_end_before.value_or(t->second.max), t->second.max);
+  }
+  for (const auto& [i, range] : candidates) {
+    if (range.max < lo && range.max != *latest_end_before) continue;
+    ARROW_ASSIGN_OR_RAISE(auto chunk, Load(i));
+    out.push_back(std::move(chunk));
+  }
+  return out;
+}
+
+}  // namespace chunkhouse

@@ -67,6 +67,12 @@ class ChunkStore {
   // Temporal chunks with non-null (entity, component) cells on `timeline` within [lo, hi].
   Result<std::vector<std::shared_ptr<Chunk>>> TemporalChunks(const EntityPath& entity, const std::string& component,
                                                              const std::string& timeline, int64_t lo, int64_t hi) const;
+  // The chunks a latest-at fill over [lo, hi] needs: those overlapping [lo, hi], plus, of the
+  // chunks entirely before lo, the ones ending latest (they hold the value in force at lo).
+  Result<std::vector<std::shared_ptr<Chunk>>> TemporalChunksForFill(const EntityPath& entity,
+                                                                    const std::string& component,
+                                                                    const std::string& timeline, int64_t lo,
+                                                                    int64_t hi) const;
   // Entities that have data for `component` (used for Clear lookups).
   bool HasComponent(const EntityPath& entity, const std::string& component) const;
 
