@@ -1,8 +1,16 @@
 #pragma once
 // The Arrow metadata vocabulary of Rerun's chunk and dataframe schemas (Sorbet).
+#include <arrow/type_fwd.h>
+
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace chunkhouse::meta {
+
+// The value of `key` in Arrow metadata (schema or field level), if present.
+std::optional<std::string> Get(const arrow::KeyValueMetadata* metadata, std::string_view key);
+std::optional<std::string> Get(const arrow::Field& field, std::string_view key);
 
 // Schema level.
 inline constexpr std::string_view kSorbetVersion = "sorbet:version";

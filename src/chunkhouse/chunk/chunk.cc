@@ -18,13 +18,6 @@ namespace chunkhouse {
 
 namespace {
 
-std::optional<std::string> GetMeta(const arrow::KeyValueMetadata* md, std::string_view key) {
-  if (md == nullptr) return std::nullopt;
-  int i = md->FindKey(std::string(key));
-  if (i < 0) return std::nullopt;
-  return md->value(i);
-}
-
 bool TruthyFlag(const std::optional<std::string>& v) {
   // Rerun reads anything but "false"/"no" (any case) as true.
   if (!v) return false;
@@ -36,7 +29,7 @@ bool TruthyFlag(const std::optional<std::string>& v) {
 enum class ColumnKind { kControl, kIndex, kData };
 
 Result<ColumnKind> KindOf(const arrow::Field& field) {
-  auto kind = GetMeta(field.metadata().get(), meta::kKind);
+  auto kind = meta::Get(field.metadata().get(), meta::kKind);
   if (!kind) return ColumnKind::kData;
   if (*kind == "control" || *kind == "row_id") return ColumnKind::kControl;
   if (*kind == "index" || *kind == "time") return ColumnKind::kIndex;
@@ -58,10 +51,10 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
   const auto& schema = *batch->schema();
   const arrow::KeyValueMetadata* smd = schema.metadata().get();
 
-  auto id_text = GetMeta(smd, meta::kChunkId);
+  auto id_text = meta::Get(smd, meta::kChunkId);
   if (!id_text) return Status::Invalid("chunk: schema metadata has no rerun:id (chunk id)");
   ARROW_ASSIGN_OR_RAISE(chunk->id_, Tuid::Parse(*id_text, "chunk"));
-  auto path = GetMeta(smd, meta::kEntityPath);
+  auto path = meta::Get(smd, meta::kEntityPath);
   if (!path) return Status::Invalid("chunk: schema metadata has no rerun:entity_path");
   chunk->entity_path_ = CanonicalEntityPath(*path);
 
@@ -110,12 +103,12 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
           return Status::Invalid(
               fmt::format("chunk {}: index column '{}' contains nulls", *id_text, field.name()));
         }
-        std::string name = GetMeta(field.metadata().get(), meta::kIndexName).value_or(field.name());
+        std::string name = meta::Get(field.metadata().get(), meta::kIndexName).value_or(field.name());
         if (name.empty()) name = field.name();
         if (!timelines.insert(name).second) {
           return Status::Invalid(fmt::format("chunk {}: timeline '{}' appears twice", *id_text, name));
         }
-        bool sorted = TruthyFlag(GetMeta(field.metadata().get(), meta::kIsSorted));
+        bool sorted = TruthyFlag(meta::Get(field.metadata().get(), meta::kIsSorted));
         chunk->indexes_.push_back({Timeline{name, *type}, i, sorted});
         break;
       }
@@ -128,10 +121,10 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
         }
         const auto* md = field.metadata().get();
         ComponentDescriptor d;
-        d.component = GetMeta(md, meta::kComponent).value_or("");
+        d.component = meta::Get(md, meta::kComponent).value_or("");
         if (d.component.empty()) d.component = field.name();
-        d.archetype = GetMeta(md, meta::kArchetype);
-        d.component_type = GetMeta(md, meta::kComponentType);
+        d.archetype = meta::Get(md, meta::kArchetype);
+        d.component_type = meta::Get(md, meta::kComponentType);
         if (!components.insert(d.component).second) {
           return Status::Invalid(
               fmt::format("chunk {}: component '{}' appears twice", *id_text, d.component));
@@ -175,7 +168,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> Chunk::Canonical(const arrow::Record
   }
   for (auto& ic : indexes_) {
     const auto* declared = batch.schema()->field(ic.column)->metadata().get();
-    if (!GetMeta(declared, meta::kIsSorted)) {
+    if (!meta::Get(declared, meta::kIsSorted)) {
       const int64_t* v = batch.column_data(ic.column)->GetValues<int64_t>(1);
       ic.is_sorted = std::is_sorted(v, v + batch.num_rows());
     }
@@ -327,34 +320,21 @@ Result<std::shared_ptr<Chunk>> ChunkBuilder::Build() {
   }
   Tuid id = id_.value_or(Tuid::New());
 
-  std::sort(indexes_.begin(), indexes_.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.first.name, a.first.type) < std::pair(b.first.name, b.first.type);
-  });
-  std::sort(components_.begin(), components_.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-
+  // Only what identifies each column; ordering, sortedness flags and the rest of the
+  // metadata come from the canonical form FromRecordBatch gives every chunk.
   arrow::FieldVector fields;
   arrow::ArrayVector columns;
-
-  // RowId column.
   {
     arrow::FixedSizeBinaryBuilder b(arrow::fixed_size_binary(16));
     ARROW_RETURN_NOT_OK(b.Reserve(n));
     uint8_t bytes[16];
-    bool sorted = true;
     for (int64_t i = 0; i < n; ++i) {
       row_ids_[i].ToBytes(bytes);
-      if (i > 0 && row_ids_[i] < row_ids_[i - 1]) sorted = false;
       b.UnsafeAppend(bytes);
     }
     ARROW_ASSIGN_OR_RAISE(auto arr, b.Finish());
-    auto md = std::make_shared<arrow::KeyValueMetadata>();
-    md->Append(std::string(meta::kKind), std::string(meta::kKindControl));
-    md->Append(std::string(meta::kExtensionName), std::string(meta::kTuidExtension));
-    md->Append(std::string(meta::kExtensionMetadata), std::string(meta::kRowIdNamespace));
-    if (sorted) md->Append(std::string(meta::kIsSorted), "true");
-    fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16),
-                                  /*nullable=*/false, md));
+    fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false,
+                                  arrow::key_value_metadata({std::string(meta::kKind)}, {std::string(meta::kKindControl)})));
     columns.push_back(arr);
   }
   for (const auto& [tl, v] : indexes_) {
@@ -362,22 +342,15 @@ Result<std::shared_ptr<Chunk>> ChunkBuilder::Build() {
       return Status::Invalid(fmt::format("chunk builder for {}: timeline {} contains i64::MIN",
                                          entity_path_, tl.name));
     }
-    auto buf = arrow::Buffer::FromVector(v);
-    auto data = arrow::ArrayData::Make(TimeArrowType(tl.type), n, {nullptr, buf}, 0);
-    auto md = std::make_shared<arrow::KeyValueMetadata>();
-    md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
-    md->Append(std::string(meta::kIndexName), tl.name);
-    if (std::is_sorted(v.begin(), v.end())) md->Append(std::string(meta::kIsSorted), "true");
-    fields.push_back(arrow::field(tl.name, TimeArrowType(tl.type), true, md));
+    auto data = arrow::ArrayData::Make(TimeArrowType(tl.type), n, {nullptr, arrow::Buffer::FromVector(v)}, 0);
+    fields.push_back(arrow::field(tl.name, TimeArrowType(tl.type), true,
+                                  arrow::key_value_metadata({std::string(meta::kKind), std::string(meta::kIndexName)},
+                                                            {std::string(meta::kKindIndex), tl.name})));
     columns.push_back(arrow::MakeArray(data));
   }
   for (const auto& [d, a] : components_) {
-    // Canonical list field: child named "item", nullable (as Rerun writes it).
-    const auto& lt = static_cast<const arrow::ListType&>(*a->type());
-    auto type = arrow::list(arrow::field("item", lt.value_type(), true));
-    ARROW_ASSIGN_OR_RAISE(auto arr, a->View(type));
-    fields.push_back(arrow::field(d.component, type, true, d.ToFieldMetadata()));
-    columns.push_back(arr);
+    fields.push_back(arrow::field(d.component, a->type(), true, d.ToFieldMetadata()));
+    columns.push_back(a);
   }
   auto smd = std::make_shared<arrow::KeyValueMetadata>();
   smd->Append(std::string(meta::kSorbetVersion), std::string(meta::kCurrentSorbetVersion));

@@ -273,13 +273,6 @@ bool IsBackendColumn(std::string_view name) {
   return false;
 }
 
-std::optional<std::string> FieldMeta(const arrow::Field& f, std::string_view key) {
-  if (!f.metadata()) return std::nullopt;
-  int i = f.metadata()->FindKey(std::string(key));
-  if (i < 0) return std::nullopt;
-  return f.metadata()->value(i);
-}
-
 }  // namespace
 
 Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, const Where& where) {
@@ -352,8 +345,8 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
       std::string other = base + (EndsWith(name, ":start") ? ":end" : ":start");
       auto of = schema.GetFieldByName(other);
       if (!of || !of->type()->Equals(*f.type())) return fail(fmt::format("column '{}' has no matching '{}'", name, other));
-      auto index = FieldMeta(f, meta::kIndex);
-      if (EndsWith(name, ":start") && index && *index != meta::kIndexStatic && !FieldMeta(f, meta::kComponent)) {
+      auto index = meta::Get(f, meta::kIndex);
+      if (EndsWith(name, ":start") && index && *index != meta::kIndexStatic && !meta::Get(f, meta::kComponent)) {
         timeline_columns.push_back({Timeline{*index, *tt}, out.data->column(i), out.data->GetColumnByName(other)});
       }
     }

@@ -25,13 +25,6 @@ bool ListIsEmpty(const arrow::Array& array) {
   return list.value_offset(list.length()) == list.value_offset(0);
 }
 
-std::optional<std::string> Meta(const arrow::Field& f, std::string_view key) {
-  if (!f.metadata()) return std::nullopt;
-  int i = f.metadata()->FindKey(std::string(key));
-  if (i < 0) return std::nullopt;
-  return f.metadata()->value(i);
-}
-
 }  // namespace
 
 std::string StoreColumn::ColumnName() const {
@@ -185,21 +178,21 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(const std::string& path, st
   std::shared_ptr<ChunkStore> store(new ChunkStore());
   store->store_id_ = which;
   for (const auto& f : manifest->sorbet_schema->fields()) {
-    auto kind = Meta(*f, meta::kKind).value_or("data");
+    auto kind = meta::Get(*f, meta::kKind).value_or("data");
     if (kind == meta::kKindIndex) {
       auto tt = TimeTypeFromArrow(*f->type());
       if (!tt) return Status::Invalid(fmt::format("{}: manifest timeline {} has type {}", path, f->name(), f->type()->ToString()));
-      store->schema_.timelines.push_back(Timeline{Meta(*f, meta::kIndexName).value_or(f->name()), *tt});
+      store->schema_.timelines.push_back(Timeline{meta::Get(*f, meta::kIndexName).value_or(f->name()), *tt});
     } else if (kind == meta::kKindData) {
       StoreColumn sc;
-      sc.entity = EntityPath::Parse(Meta(*f, meta::kEntityPath).value_or("/"));
-      sc.descriptor.component = Meta(*f, meta::kComponent).value_or(f->name());
-      sc.descriptor.archetype = Meta(*f, meta::kArchetype);
-      sc.descriptor.component_type = Meta(*f, meta::kComponentType);
+      sc.entity = EntityPath::Parse(meta::Get(*f, meta::kEntityPath).value_or("/"));
+      sc.descriptor.component = meta::Get(*f, meta::kComponent).value_or(f->name());
+      sc.descriptor.archetype = meta::Get(*f, meta::kArchetype);
+      sc.descriptor.component_type = meta::Get(*f, meta::kComponentType);
       sc.type = f->type();
-      sc.is_static = Meta(*f, meta::kIsStatic) == "true";
-      sc.is_semantically_empty = Meta(*f, meta::kIsSemanticallyEmpty) == "true";
-      sc.is_tombstone = Meta(*f, meta::kIsTombstone) == "true" || IsTombstone(sc.descriptor);
+      sc.is_static = meta::Get(*f, meta::kIsStatic) == "true";
+      sc.is_semantically_empty = meta::Get(*f, meta::kIsSemanticallyEmpty) == "true";
+      sc.is_tombstone = meta::Get(*f, meta::kIsTombstone) == "true" || IsTombstone(sc.descriptor);
       store->schema_.columns.push_back(std::move(sc));
     }
   }
@@ -217,8 +210,8 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(const std::string& path, st
   };
   for (int i = 0; i < schema.num_fields(); ++i) {
     const auto& f = *schema.field(i);
-    auto component = Meta(f, meta::kComponent);
-    auto index = Meta(f, meta::kIndex);
+    auto component = meta::Get(f, meta::kComponent);
+    auto index = meta::Get(f, meta::kIndex);
     if (!component || !index) continue;
     if (*index == meta::kIndexStatic && ends_with(f.name(), ":has_static_data")) {
       statics.emplace_back(*component, data.column(i));
@@ -266,6 +259,14 @@ bool ChunkStore::HasComponent(const EntityPath& entity, const std::string& compo
   return temporal_.count({entity, component}) > 0 || static_.count({entity, component}) > 0;
 }
 
+const TimeRange* ChunkStore::ComponentRange(size_t i, const std::string& component, const std::string& timeline) const {
+  const auto& ranges = entries_[i].component_ranges;
+  auto c = ranges.find(component);
+  if (c == ranges.end()) return nullptr;
+  auto t = c->second.find(timeline);
+  return t == c->second.end() ? nullptr : &t->second;
+}
+
 Result<std::vector<std::shared_ptr<Chunk>>> ChunkStore::TemporalChunks(const EntityPath& entity,
                                                                        const std::string& component,
                                                                        const std::string& timeline, int64_t lo,
@@ -274,20 +275,13 @@ Result<std::vector<std::shared_ptr<Chunk>>> ChunkStore::TemporalChunks(const Ent
   auto it = temporal_.find({entity, component});
   if (it == temporal_.end()) return out;
   for (size_t i : it->second) {
-    const auto& ranges = entries_[i].component_ranges;
-    auto c = ranges.find(component);
-    if (c == ranges.end()) continue;
-    auto t = c->second.find(timeline);
-    if (t == c->second.end() || t->second.max < lo || t->second.min > hi) continue;
+    const TimeRange* range = ComponentRange(i, component, timeline);
+    if (range == nullptr || range->max < lo || range->min > hi) continue;
     ARROW_ASSIGN_OR_RAISE(auto chunk, Load(i));
     out.push_back(std::move(chunk));
   }
   return out;
 }
-
-}  // namespace chunkhouse
-
-namespace chunkhouse {
 
 Result<std::vector<std::shared_ptr<Chunk>>> ChunkStore::TemporalChunksForFill(const EntityPath& entity,
                                                                               const std::string& component,
@@ -299,13 +293,10 @@ Result<std::vector<std::shared_ptr<Chunk>>> ChunkStore::TemporalChunksForFill(co
   std::vector<std::pair<size_t, TimeRange>> candidates;
   std::optional<int64_t> latest_end_before;
   for (size_t i : it->second) {
-    const auto& ranges = entries_[i].component_ranges;
-    auto c = ranges.find(component);
-    if (c == ranges.end()) continue;
-    auto t = c->second.find(timeline);
-    if (t == c->second.end() || t->second.min > hi) continue;
-    candidates.emplace_back(i, t->second);
-    if (t->second.max < lo) latest_end_before = std::max(latest_end_before.value_or(t->second.max), t->second.max);
+    const TimeRange* range = ComponentRange(i, component, timeline);
+    if (range == nullptr || range->min > hi) continue;
+    candidates.emplace_back(i, *range);
+    if (range->max < lo) latest_end_before = std::max(latest_end_before.value_or(range->max), range->max);
   }
   for (const auto& [i, range] : candidates) {
     if (range.max < lo && range.max != *latest_end_before) continue;

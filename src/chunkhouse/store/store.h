@@ -81,6 +81,8 @@ class ChunkStore {
   Status Index(size_t i);
   Status Finish();
   Result<std::shared_ptr<Chunk>> Load(size_t i) const;
+  // Chunk i's time range of `component` on `timeline`, if it has data there.
+  const TimeRange* ComponentRange(size_t i, const std::string& component, const std::string& timeline) const;
 
   std::optional<StoreId> store_id_;
   StoreSchema schema_;
