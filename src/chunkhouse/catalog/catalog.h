@@ -1,0 +1,96 @@
+#pragma once
+// The catalog: datasets, segments and registration tasks, kept in SQLite.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chunkhouse/base/ids.h"
+#include "chunkhouse/base/status.h"
+
+struct sqlite3;
+
+namespace chunkhouse::catalog {
+
+struct Dataset {
+  std::string id;  // an entry id (Tuid string)
+  std::string name;
+  int64_t created_at_ns = 0;
+  int64_t updated_at_ns = 0;
+};
+
+struct Segment {
+  std::string segment_id;  // the recording id
+  std::string layer = "base";
+  std::string storage_url;  // file:///abs/path.rrd
+  std::string application_id;
+  uint64_t num_chunks = 0;
+  uint64_t size_bytes = 0;
+  int64_t registered_at_ns = 0;
+};
+
+enum class TaskStatus { kPending, kRunning, kSuccess, kFailed };
+std::string_view TaskStatusName(TaskStatus status);  // pending | running | success | failed
+
+struct Task {
+  std::string id;
+  std::string dataset_id;
+  std::string storage_url;
+  TaskStatus status = TaskStatus::kPending;
+  std::string message;                  // the error, for failed tasks
+  std::vector<std::string> segment_ids;  // registered by this task
+};
+
+enum class OnDuplicate { kError, kSkip, kReplace };
+
+struct Options {
+  std::optional<std::string> storage_dir;  // durable catalog (catalog.sqlite3 in it); none = memory
+  std::vector<std::string> allowed_dirs;   // registration is refused outside these
+  int workers = 2;
+};
+
+class Catalog {
+ public:
+  static Result<std::unique_ptr<Catalog>> Open(Options options);
+  ~Catalog();
+
+  Result<Dataset> CreateDataset(const std::string& name);
+  Result<Dataset> DatasetByName(const std::string& name);
+  Result<Dataset> DatasetById(const std::string& id);
+  Result<std::vector<Dataset>> Datasets();
+  Status DeleteDataset(const std::string& id);
+
+  // Checks each URL (scheme, allowed directory, existence), expands directories into their
+  // .rrd files, and queues one task per file. Returns the task ids, one per file.
+  Result<std::vector<std::string>> Register(const std::string& dataset_id, const std::vector<std::string>& urls,
+                                            OnDuplicate on_duplicate = OnDuplicate::kError);
+  // The tasks, once each has finished or the timeout has passed (then unfinished ones are
+  // returned as they are).
+  Result<std::vector<Task>> WaitForTasks(const std::vector<std::string>& ids, std::chrono::milliseconds timeout);
+  Result<std::vector<Segment>> Segments(const std::string& dataset_id);
+
+ private:
+  explicit Catalog(Options options) : options_(std::move(options)) {}
+  Status Init();
+  void Work();
+  Status RunTask(Task& task, OnDuplicate on_duplicate);
+  Status Exec(const std::string& sql);
+  Result<std::string> AllowedPath(const std::string& url) const;
+
+  Options options_;
+  sqlite3* db_ = nullptr;
+  std::mutex mutex_;  // guards db_, tasks_, queue_
+  std::condition_variable changed_;
+  std::map<std::string, Task> tasks_;
+  std::deque<std::pair<std::string, OnDuplicate>> queue_;
+  std::vector<std::thread> workers_;
+  bool stopping_ = false;
+};
+
+}  // namespace chunkhouse::catalog

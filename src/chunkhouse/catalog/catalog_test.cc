@@ -1,0 +1,125 @@
+#include "chunkhouse/catalog/catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "chunkhouse/chunk/sample.h"
+#include "chunkhouse/rrd/writer.h"
+
+namespace chunkhouse::catalog {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / fmt::format("chunkhouse_catalog_{}_{}", ::getpid(), counter_++);
+    fs::create_directories(root_ / "data" / "more");
+    WriteRecording(root_ / "data" / "a.rrd", "rec_a");
+    WriteRecording(root_ / "data" / "more" / "b.rrd", "rec_b");
+    std::ofstream(root_ / "data" / "broken.rrd") << "not an rrd file";
+    fs::create_directories(root_ / "outside");
+    WriteRecording(root_ / "outside" / "c.rrd", "rec_c");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  static void WriteRecording(const fs::path& path, const std::string& recording_id) {
+    auto writer = rrd::RrdWriter::Open(path.string()).ValueOrDie();
+    StoreId store{StoreKind::kRecording, "test_app", recording_id};
+    ASSERT_TRUE(writer->WriteStoreInfo(store).ok());
+    for (const auto& c : MakeSampleRecording(5).ValueOrDie()) ASSERT_TRUE(writer->WriteChunk(store, *c).ok());
+    ASSERT_TRUE(writer->Close().ok());
+  }
+
+  std::unique_ptr<Catalog> Open(std::optional<std::string> storage = std::nullopt) {
+    Options o;
+    o.storage_dir = std::move(storage);
+    o.allowed_dirs = {(root_ / "data").string()};
+    return Catalog::Open(o).ValueOrDie();
+  }
+
+  std::string Url(const std::string& rel) const { return "file://" + (root_ / rel).string(); }
+
+  fs::path root_;
+  static inline int counter_ = 0;
+};
+
+TEST_F(CatalogTest, DatasetsAreCreatedFoundAndDeleted) {
+  auto c = Open();
+  auto d = c->CreateDataset("robots").ValueOrDie();
+  EXPECT_EQ(c->DatasetByName("robots").ValueOrDie().id, d.id);
+  EXPECT_EQ(c->DatasetById(d.id).ValueOrDie().name, "robots");
+  auto dup = c->CreateDataset("robots");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_TRUE(dup.status().IsAlreadyExists());
+  EXPECT_TRUE(c->CreateDataset("__hidden").status().IsInvalid());
+  EXPECT_TRUE(c->DatasetByName("nope").status().IsKeyError());
+  ASSERT_TRUE(c->DeleteDataset(d.id).ok());
+  EXPECT_TRUE(c->DeleteDataset(d.id).IsKeyError());
+  EXPECT_TRUE(c->Datasets().ValueOrDie().empty());
+}
+
+TEST_F(CatalogTest, RegistersFilesAndDirectoriesAsSegments) {
+  auto c = Open();
+  auto d = c->CreateDataset("ds").ValueOrDie();
+  auto tasks = c->Register(d.id, {Url("data")}).ValueOrDie();
+  ASSERT_EQ(tasks.size(), 3u);  // a.rrd, broken.rrd, more/b.rrd
+  auto done = c->WaitForTasks(tasks, 10s).ValueOrDie();
+  int ok = 0, failed = 0;
+  for (const auto& t : done) {
+    if (t.status == TaskStatus::kSuccess) ++ok;
+    if (t.status == TaskStatus::kFailed) {
+      ++failed;
+      EXPECT_NE(t.message.find("broken.rrd"), std::string::npos) << t.message;
+    }
+  }
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(failed, 1);  // a bad file fails its own task only
+  auto segments = c->Segments(d.id).ValueOrDie();
+  ASSERT_EQ(segments.size(), 2u);
+  EXPECT_EQ(segments[0].segment_id, "rec_a");
+  EXPECT_EQ(segments[1].segment_id, "rec_b");
+  EXPECT_EQ(segments[0].num_chunks, 5u);
+  // The same file again: an error by default, fine when skipping.
+  auto again = c->WaitForTasks(c->Register(d.id, {Url("data/a.rrd")}).ValueOrDie(), 10s).ValueOrDie();
+  EXPECT_EQ(again[0].status, TaskStatus::kFailed);
+  EXPECT_NE(again[0].message.find("already exists"), std::string::npos);
+  auto skipped = c->WaitForTasks(c->Register(d.id, {Url("data/a.rrd")}, OnDuplicate::kSkip).ValueOrDie(), 10s).ValueOrDie();
+  EXPECT_EQ(skipped[0].status, TaskStatus::kSuccess);
+}
+
+TEST_F(CatalogTest, RefusesWhatItMayNotRead) {
+  auto c = Open();
+  auto d = c->CreateDataset("ds").ValueOrDie();
+  auto outside = c->Register(d.id, {Url("outside/c.rrd")});
+  ASSERT_FALSE(outside.ok());
+  EXPECT_NE(outside.status().message().find("--allow-dir"), std::string::npos);
+  EXPECT_TRUE(c->Register(d.id, {Url("data/missing.rrd")}).status().IsKeyError());
+  EXPECT_TRUE(c->Register(d.id, {"s3://bucket/x.rrd"}).status().IsInvalid());
+  EXPECT_TRUE(c->Register(d.id, {"file://relative/x.rrd"}).status().IsInvalid());
+  EXPECT_TRUE(c->Register(d.id, {Url("data/../outside/c.rrd")}).status().IsInvalid());
+  EXPECT_TRUE(c->Register("entry_nope", {Url("data/a.rrd")}).status().IsKeyError());
+}
+
+TEST_F(CatalogTest, StorageSurvivesARestart) {
+  std::string storage = (root_ / "storage").string();
+  std::string id;
+  {
+    auto c = Open(storage);
+    id = c->CreateDataset("durable").ValueOrDie().id;
+    auto tasks = c->Register(id, {Url("data/a.rrd")}).ValueOrDie();
+    ASSERT_EQ(c->WaitForTasks(tasks, 10s).ValueOrDie()[0].status, TaskStatus::kSuccess);
+  }
+  auto c = Open(storage);
+  EXPECT_EQ(c->DatasetByName("durable").ValueOrDie().id, id);
+  auto segments = c->Segments(id).ValueOrDie();
+  ASSERT_EQ(segments.size(), 1u);
+  EXPECT_EQ(segments[0].segment_id, "rec_a");
+}
+
+}  // namespace
+}  // namespace chunkhouse::catalog
