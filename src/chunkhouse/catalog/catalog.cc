@@ -50,10 +50,11 @@ Status SqlError(sqlite3* db, std::string_view what) {
 
 Dataset ReadDataset(const Stmt& s) { return Dataset{s.Text(0), s.Text(1), s.Int(2), s.Int(3)}; }
 
+// Rerun's entry names: 1..180 ASCII bytes of [A-Za-z0-9_-. []:]; "__" starts hidden names.
 bool ValidName(const std::string& name) {
-  if (name.empty() || name.size() > 256 || name.rfind("__", 0) == 0) return false;
+  if (name.empty() || name.size() > 180 || name.rfind("__", 0) == 0) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ' ';
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-. []:").find(c) != std::string_view::npos;
   });
 }
 
@@ -128,11 +129,11 @@ Catalog::~Catalog() {
 
 Result<Dataset> Catalog::CreateDataset(const std::string& name) {
   if (!ValidName(name)) {
-    return Status::Invalid(fmt::format("invalid dataset name '{}': use letters, digits, '_', '-', '.' or spaces, "
-                                       "not starting with '__'", name));
+    return Status::Invalid(fmt::format("invalid dataset name '{}': use 1 to 180 letters, digits, spaces or "
+                                       "'_-.[]:', not starting with '__'", name));
   }
   std::lock_guard lock(mutex_);
-  Dataset d{"entry_" + Tuid::New().ToString(), name, NowNs(), NowNs()};
+  Dataset d{Tuid::New().ToString(), name, NowNs(), NowNs()};
   Stmt s(db_, "INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)");
   s.Bind(1, d.id).Bind(2, d.name).Bind(3, d.created_at_ns).Bind(4, d.updated_at_ns);
   int rc = s.Step();

@@ -19,7 +19,7 @@ struct sqlite3;
 namespace chunkhouse::catalog {
 
 struct Dataset {
-  std::string id;  // an entry id (Tuid string)
+  std::string id;  // an entry id: a Tuid as 32 hex digits
   std::string name;
   int64_t created_at_ns = 0;
   int64_t updated_at_ns = 0;

@@ -13,6 +13,9 @@
 #include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/rrd/verify.h"
 #include "chunkhouse/rrd/writer.h"
+#include "chunkhouse/server/server.h"
+
+#include <filesystem>
 
 namespace chunkhouse {
 namespace {
@@ -253,7 +256,43 @@ int main(int argc, char** argv) {
   sample->add_option("output", output, "The .rrd file to write")->required();
   sample->add_option("--frames", frames, "Number of frames")->check(CLI::Range(1, 10'000'000));
 
+  std::vector<std::string> dataset_dirs, allow_dirs;
+  std::string host = "127.0.0.1", storage;
+  int port = 51234;
+  auto* serve = app.add_subcommand("server", "Serve datasets of .rrd files over Rerun's catalog protocol (gRPC)");
+  serve->add_option("-d,--dataset", dataset_dirs,
+                    "A directory whose .rrd files become the segments of a dataset named after it; NAME=DIR names "
+                    "it. Repeatable");
+  serve->add_option("--host", host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", port, "Port to listen on (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  serve->add_option("--storage", storage, "Keep the catalog in this directory, so that it survives restarts");
+  serve->add_option("--allow-dir", allow_dirs, "Another directory whose files may be registered. Repeatable");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) {
+    server::ServerOptions options;
+    options.host = host;
+    options.port = port;
+    for (const auto& d : dataset_dirs) {
+      auto eq = d.find('=');
+      std::string dir = eq == std::string::npos ? d : d.substr(eq + 1);
+      std::string name = eq == std::string::npos ? std::filesystem::absolute(dir).lexically_normal().filename().string()
+                                                 : d.substr(0, eq);
+      if (name.empty()) name = std::filesystem::absolute(dir).lexically_normal().parent_path().filename().string();
+      if (!std::filesystem::is_directory(dir)) {
+        fmt::print(stderr, "error: -d {}: not a directory\n", dir);
+        return 1;
+      }
+      options.datasets.emplace_back(name, dir);
+    }
+    if (!storage.empty()) options.catalog.storage_dir = storage;
+    options.catalog.allowed_dirs = allow_dirs;
+    return Report(server::Serve(options, [](const std::string& address) {
+      fmt::print("chunkhouse server listening on {}\n", address);
+      std::fflush(stdout);
+    }));
+  }
 
   if (print->parsed()) {
     int rc = 0;

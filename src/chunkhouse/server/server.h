@@ -1,0 +1,22 @@
+#pragma once
+// The gRPC catalog server.
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "chunkhouse/catalog/catalog.h"
+
+namespace chunkhouse::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 51234;
+  std::vector<std::pair<std::string, std::string>> datasets;  // (name, directory) served from the start
+  catalog::Options catalog;
+};
+
+// Serves until SIGINT or SIGTERM; `on_listening` gets the address clients connect to.
+Status Serve(ServerOptions options, const std::function<void(const std::string&)>& on_listening);
+
+}  // namespace chunkhouse::server
