@@ -53,7 +53,7 @@ def rerun_client(address: str, code: str) -> str:
 def data_dir(tmp_path, corpus_dir):
     d = tmp_path / "robot_runs"
     d.mkdir()
-    for name in ("columns.rrd", "multi_timeline.rrd"):
+    for name in ("columns.rrd", "multi_timeline.rrd", "query_edge_cases.rrd"):
         (d / name).write_bytes((corpus_dir / name).read_bytes())
     return d
 
@@ -113,3 +113,51 @@ def test_storage_survives_a_restart(chunkhouse_bin, tmp_path):
 def test_bad_arguments(chunkhouse_bin, tmp_path):
     proc = subprocess.run([chunkhouse_bin, "server", "-d", str(tmp_path / "missing")], capture_output=True, text=True)
     assert proc.returncode != 0 and "not a directory" in proc.stderr
+
+
+def test_seed_002_workflow_matches_rerun_server(chunkhouse_bin, data_dir):
+    """rerun-sdk's client gets the same tables from chunkhouse server as from Rerun's own server."""
+    files = sorted(str(p) for p in data_dir.glob("*.rrd"))
+    server = Server(chunkhouse_bin, "--allow-dir", str(data_dir))
+    try:
+        out = rerun_client(server.address, f"""
+            import pyarrow as pa
+            files = {files!r}
+            ours = client.create_dataset(name="oss_demo")
+            result = ours.register(["file://" + f for f in files]).wait(timeout_secs=60)
+            print(sorted(result.segment_ids))
+            with rr.server.Server(datasets={{"oss_demo": files}}) as reference:
+                theirs = reference.client().get_dataset("oss_demo")
+                print(sorted(ours.segment_ids()) == sorted(theirs.segment_ids()))
+                print(sorted(c.name for c in ours.schema().index_columns()) == sorted(c.name for c in theirs.schema().index_columns()))
+                print(sorted(c.name for c in ours.schema().component_columns()) ==
+                      sorted(c.name for c in theirs.schema().component_columns()))
+                for index in ["step", "frame", "time", "t", None]:
+                    for fill in [False, True]:
+                        if index is None and fill:
+                            continue
+                        a = ours.reader(index=index, fill_latest_at=fill).to_arrow_table()
+                        b = theirs.reader(index=index, fill_latest_at=fill).to_arrow_table()
+                        keys = [("rerun_segment_id", "ascending")] + ([(index, "ascending")] if index else [])
+                        a, b = a.sort_by(keys), b.sort_by(keys)
+                        # Column order follows each server's merged schema (a hash map in Rerun's): compare by name.
+                        same = sorted(a.schema.names) == sorted(b.schema.names) and a.num_rows == b.num_rows and all(
+                            a.column(n).combine_chunks().equals(b.column(n).combine_chunks()) for n in a.schema.names)
+                        print(index, fill, a.num_rows, same)
+                view = ours.filter_segments(["columns"]).filter_contents(["/columns/scalars/**"])
+                ref_view = theirs.filter_segments(["columns"]).filter_contents(["/columns/scalars/**"])
+                a = view.reader(index="step").to_arrow_table().sort_by("step")
+                b = ref_view.reader(index="step").to_arrow_table().sort_by("step")
+                print("view", a.num_rows, sorted(a.schema.names) == sorted(b.schema.names) and all(
+                    a.column(n).combine_chunks().equals(b.column(n).combine_chunks()) for n in a.schema.names))
+        """)
+    finally:
+        assert server.stop() == 0
+    lines = out.splitlines()
+    assert lines[0] == "['columns', 'multi_timeline', 'query_edge_cases']"
+    assert lines[1:4] == ["True", "True", "True"]
+    for line in lines[4:-1]:
+        index, fill, rows, same = line.split()
+        assert same == "True", line
+        assert int(rows) > 0, line
+    assert lines[-1].startswith("view ") and lines[-1].endswith(" True") and int(lines[-1].split()[1]) > 0

@@ -363,6 +363,10 @@ Status IndexedReader::Scan() {
   return Status::OK();
 }
 
+Result<std::shared_ptr<arrow::Buffer>> IndexedReader::ReadChunkBytes(const ChunkEntry& entry) const {
+  return file_->Read(entry.byte_offset, entry.byte_size, "chunk");
+}
+
 Result<std::shared_ptr<Chunk>> IndexedReader::LoadChunk(const ChunkEntry& entry) const {
   ARROW_ASSIGN_OR_RAISE(auto payload, file_->Read(entry.byte_offset, entry.byte_size, "chunk"));
   Where where{file_->path(), entry.byte_offset};

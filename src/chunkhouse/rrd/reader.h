@@ -116,6 +116,8 @@ class IndexedReader {
 
   // Reads and decodes one chunk from its byte range.
   Result<std::shared_ptr<Chunk>> LoadChunk(const ChunkEntry& entry) const;
+  // The chunk's ArrowMsg protobuf bytes, as stored (nothing decoded).
+  Result<std::shared_ptr<arrow::Buffer>> ReadChunkBytes(const ChunkEntry& entry) const;
 
  private:
   explicit IndexedReader(std::shared_ptr<RrdFile> file) : file_(std::move(file)) {}

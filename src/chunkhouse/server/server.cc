@@ -1,12 +1,22 @@
 #include "chunkhouse/server/server.h"
 
+#include <arrow/array.h>
+#include <arrow/builder.h>
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
 #include <grpcpp/grpcpp.h>
 
 #include <csignal>
 #include <filesystem>
+#include <set>
 #include <thread>
 
+#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/rrd/codec.h"
+#include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/server/cloud.grpc.pb.h"
+#include "chunkhouse/store/store.h"
 
 namespace chunkhouse::server {
 
@@ -64,6 +74,102 @@ Result<std::string> EntryFromHeader(const grpc::ServerContext& ctx) {
   auto id = Tuid::Parse(value, "entry");
   if (!id.ok()) return Status::Invalid(fmt::format("'{}' is not a valid value for 'x-rerun-entry-id'", value));
   return id->ToString();
+}
+
+
+// --- Arrow tables inside protobuf -----------------------------------------------------------
+
+Status ToDataframePart(const arrow::RecordBatch& batch, rerun::common::v1alpha1::DataframePart* out) {
+  ARROW_ASSIGN_OR_RAISE(auto ipc, rrd::WriteIpcBatch(batch));
+  ARROW_ASSIGN_OR_RAISE(auto lz4, rrd::Lz4Compress(*ipc));
+  out->set_encoder_version(rerun::common::v1alpha1::ENCODER_VERSION_V0);
+  out->set_payload(lz4->data(), static_cast<size_t>(lz4->size()));
+  out->set_compression(rerun::common::v1alpha1::COMPRESSION_LZ4);
+  out->set_uncompressed_size(static_cast<uint64_t>(ipc->size()));
+  return Status::OK();
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> FromDataframePart(const rerun::common::v1alpha1::DataframePart& part) {
+  std::shared_ptr<arrow::Buffer> ipc = arrow::Buffer::FromString(part.payload());
+  rrd::Where where{"request", 0};
+  if (part.compression() == rerun::common::v1alpha1::COMPRESSION_LZ4) {
+    ARROW_ASSIGN_OR_RAISE(ipc, rrd::Lz4Decompress(*ipc, part.uncompressed_size(), where));
+  }
+  return rrd::ReadIpcBatch(std::move(ipc), where);
+}
+
+void SetSchema(const arrow::Schema& schema, rerun::common::v1alpha1::Schema* out) {
+  auto ipc = rrd::WriteIpcSchema(schema);
+  if (ipc.ok()) out->set_arrow_schema((*ipc)->data(), static_cast<size_t>((*ipc)->size()));
+}
+
+std::shared_ptr<arrow::KeyValueMetadata> Md(std::vector<std::string> keys, std::vector<std::string> values) {
+  return arrow::key_value_metadata(std::move(keys), std::move(values));
+}
+
+std::shared_ptr<arrow::Schema> TaskSchema() {
+  auto ts = arrow::timestamp(arrow::TimeUnit::NANO);
+  return arrow::schema({arrow::field("task_id", arrow::utf8(), false), arrow::field("kind", arrow::utf8()),
+                        arrow::field("data", arrow::utf8()), arrow::field("exec_status", arrow::utf8(), false),
+                        arrow::field("msgs", arrow::utf8()), arrow::field("blob_len", arrow::uint64()),
+                        arrow::field("lease_owner", arrow::utf8()), arrow::field("lease_expiration", ts),
+                        arrow::field("attempts", arrow::uint8(), false), arrow::field("creation_time", ts),
+                        arrow::field("last_update_time", ts)});
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> TaskTable(const std::vector<catalog::Task>& tasks) {
+  auto schema = TaskSchema();
+  std::vector<std::unique_ptr<arrow::ArrayBuilder>> b(static_cast<size_t>(schema->num_fields()));
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(b[static_cast<size_t>(i)], arrow::MakeBuilder(schema->field(i)->type()));
+  }
+  auto str = [&](int i) { return static_cast<arrow::StringBuilder*>(b[static_cast<size_t>(i)].get()); };
+  for (const auto& t : tasks) {
+    ARROW_RETURN_NOT_OK(str(0)->Append(t.id));
+    ARROW_RETURN_NOT_OK(str(1)->Append("register"));
+    ARROW_RETURN_NOT_OK(str(2)->Append(t.storage_url));
+    // The client reads only success / cancelled / anything else (failed): never report pending.
+    ARROW_RETURN_NOT_OK(str(3)->Append(t.status == catalog::TaskStatus::kSuccess ? "success" : "failed"));
+    if (t.status == catalog::TaskStatus::kSuccess) {
+      ARROW_RETURN_NOT_OK(str(4)->AppendNull());
+    } else {
+      ARROW_RETURN_NOT_OK(str(4)->Append(t.message.empty() ? "the task did not finish in time" : t.message));
+    }
+    for (int i : {5, 6, 7, 9, 10}) ARROW_RETURN_NOT_OK(b[static_cast<size_t>(i)]->AppendNull());
+    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt8Builder*>(b[8].get())->Append(1));
+  }
+  arrow::ArrayVector arrays;
+  for (auto& builder : b) {
+    ARROW_ASSIGN_OR_RAISE(auto a, builder->Finish());
+    arrays.push_back(a);
+  }
+  return arrow::RecordBatch::Make(schema, static_cast<int64_t>(tasks.size()), arrays);
+}
+
+Status StatusFromGrpc(const grpc::Status& st) {
+  return st.ok() ? Status::OK() : Status::UnknownError(st.error_message());
+}
+
+// The dataset-level schema field of one store column (the Sorbet dataframe flavour).
+std::shared_ptr<arrow::Field> ColumnField(const StoreColumn& c) {
+  std::vector<std::string> k{std::string(meta::kKind), std::string(meta::kEntityPath), std::string(meta::kComponent)};
+  std::vector<std::string> v{std::string(meta::kKindData), c.entity.ToString(), c.descriptor.component};
+  if (c.descriptor.archetype) {
+    k.emplace_back(meta::kArchetype);
+    v.push_back(*c.descriptor.archetype);
+  }
+  if (c.descriptor.component_type) {
+    k.emplace_back(meta::kComponentType);
+    v.push_back(*c.descriptor.component_type);
+  }
+  for (auto [flag, key] : {std::pair{c.is_static, meta::kIsStatic}, {c.is_tombstone, meta::kIsTombstone},
+                           {c.is_semantically_empty, meta::kIsSemanticallyEmpty}}) {
+    if (flag) {
+      k.emplace_back(key);
+      v.emplace_back("true");
+    }
+  }
+  return arrow::field(c.ColumnName(), c.type, true, Md(k, v));
 }
 
 class CloudService final : public pb::RerunCloudService::Service {
@@ -132,7 +238,424 @@ class CloudService final : public pb::RerunCloudService::Service {
     return ToGrpc(catalog_.DeleteDataset(id));
   }
 
+
+  // --- registration and tasks
+
+  grpc::Status RegisterWithDataset(grpc::ServerContext* ctx, const pb::RegisterWithDatasetRequest* req,
+                                   pb::RegisterWithDatasetResponse* out) override {
+    auto id = EntryFromHeader(*ctx);
+    if (!id.ok()) return ToGrpc(id.status());
+    std::vector<std::string> urls;
+    for (const auto& src : req->data_sources()) {
+      if (src.typ() != pb::DATA_SOURCE_KIND_RRD) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "data source kind must be RRD");
+      }
+      if (src.has_layer() && !src.layer().empty() && src.layer() != "base") {
+        return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "only the 'base' layer is supported");
+      }
+      urls.push_back(src.storage_url());
+    }
+    if (urls.empty()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no data sources to register");
+    auto on_dup = req->on_duplicate() == pb::IF_DUPLICATE_BEHAVIOR_ERROR       ? catalog::OnDuplicate::kError
+                  : req->on_duplicate() == pb::IF_DUPLICATE_BEHAVIOR_OVERWRITE ? catalog::OnDuplicate::kReplace
+                                                                              : catalog::OnDuplicate::kSkip;
+    auto ids = catalog_.Register(*id, urls, on_dup);
+    if (!ids.ok()) return ToGrpc(ids.status());
+    // Footers only: this is quick, and the response must name the segments.
+    auto tasks = catalog_.WaitForTasks(*ids, std::chrono::minutes(10));
+    if (!tasks.ok()) return ToGrpc(tasks.status());
+    for (const auto& t : *tasks) {
+      if (on_dup == catalog::OnDuplicate::kError && t.message.find("already exists") != std::string::npos) {
+        return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, t.message);
+      }
+    }
+    arrow::StringBuilder seg, layer, type, url, task;
+    for (const auto& t : *tasks) {
+      std::vector<std::string> segments = t.segment_ids;
+      if (segments.empty() && t.status != catalog::TaskStatus::kSuccess) segments.push_back("");
+      for (const auto& s : segments) {
+        (void)seg.Append(s);
+        (void)layer.Append("base");
+        (void)type.Append("rrd");
+        (void)url.Append(t.storage_url);
+        (void)task.Append(t.id);
+      }
+    }
+    arrow::ArrayVector arrays(5);
+    for (auto [i, b] : {std::pair<int, arrow::StringBuilder*>{0, &seg}, {1, &layer}, {2, &type}, {3, &url}, {4, &task}}) {
+      if (!b->Finish(&arrays[static_cast<size_t>(i)]).ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "arrow");
+    }
+    auto schema = arrow::schema({arrow::field("rerun_segment_id", arrow::utf8(), false),
+                                 arrow::field("rerun_segment_layer", arrow::utf8(), false),
+                                 arrow::field("rerun_segment_type", arrow::utf8(), false),
+                                 arrow::field("rerun_storage_url", arrow::utf8(), false),
+                                 arrow::field("rerun_task_id", arrow::utf8(), false)});
+    auto batch = arrow::RecordBatch::Make(schema, arrays[0]->length(), arrays);
+    return ToGrpc(ToDataframePart(*batch, out->mutable_data()));
+  }
+
+  grpc::Status QueryTasks(grpc::ServerContext*, const pb::QueryTasksRequest* req, pb::QueryTasksResponse* out) override {
+    std::vector<std::string> ids;
+    for (const auto& t : req->ids()) ids.push_back(t.id());
+    auto tasks = catalog_.WaitForTasks(ids, std::chrono::milliseconds(0));
+    if (!tasks.ok()) return ToGrpc(tasks.status());
+    auto table = TaskTable(*tasks);
+    if (!table.ok()) return ToGrpc(table.status());
+    return ToGrpc(ToDataframePart(**table, out->mutable_data()));
+  }
+
+  grpc::Status QueryTasksOnCompletion(grpc::ServerContext*, const pb::QueryTasksOnCompletionRequest* req,
+                                      grpc::ServerWriter<pb::QueryTasksOnCompletionResponse>* writer) override {
+    std::vector<std::string> ids;
+    for (const auto& t : req->ids()) ids.push_back(t.id());
+    auto timeout = std::chrono::seconds(req->has_timeout() ? std::max<int64_t>(1, req->timeout().seconds()) : 3600);
+    auto tasks = catalog_.WaitForTasks(ids, timeout);
+    if (!tasks.ok()) return ToGrpc(tasks.status());
+    for (const auto& t : *tasks) {
+      if (t.status != catalog::TaskStatus::kSuccess && t.status != catalog::TaskStatus::kFailed) {
+        return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "registration tasks did not finish in time");
+      }
+    }
+    auto table = TaskTable(*tasks);
+    if (!table.ok()) return ToGrpc(table.status());
+    pb::QueryTasksOnCompletionResponse response;
+    if (auto st = ToDataframePart(**table, response.mutable_data()); !st.ok()) return ToGrpc(st);
+    writer->Write(response);
+    return grpc::Status::OK;
+  }
+
+  // --- schemas and segments
+
+  grpc::Status GetDatasetSchema(grpc::ServerContext* ctx, const pb::GetDatasetSchemaRequest*,
+                                pb::GetDatasetSchemaResponse* out) override {
+    auto segments = SegmentsOf(*ctx);
+    if (!segments.ok()) return ToGrpc(segments.status());
+    auto schema = DatasetSchema(*segments);
+    if (!schema.ok()) return ToGrpc(schema.status());
+    SetSchema(**schema, out->mutable_schema());
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetSegmentTableSchema(grpc::ServerContext*, const pb::GetSegmentTableSchemaRequest*,
+                                     pb::GetSegmentTableSchemaResponse* out) override {
+    SetSchema(*SegmentTableSchema(), out->mutable_schema());
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ScanSegmentTable(grpc::ServerContext* ctx, const pb::ScanSegmentTableRequest*,
+                                grpc::ServerWriter<pb::ScanSegmentTableResponse>* writer) override {
+    auto segments = SegmentsOf(*ctx);
+    if (!segments.ok()) return ToGrpc(segments.status());
+    arrow::StringBuilder ids;
+    auto str_list = [] { return arrow::ListBuilder(arrow::default_memory_pool(), std::make_shared<arrow::StringBuilder>(),
+                                                   arrow::list(arrow::field("item", arrow::utf8(), false))); };
+    arrow::ListBuilder layers = str_list(), urls = str_list();
+    arrow::TimestampBuilder updated(arrow::timestamp(arrow::TimeUnit::NANO), arrow::default_memory_pool());
+    arrow::UInt64Builder chunks, sizes;
+    for (const auto& s : *segments) {
+      (void)ids.Append(s.segment.segment_id);
+      (void)layers.Append();
+      (void)static_cast<arrow::StringBuilder*>(layers.value_builder())->Append(s.segment.layer);
+      (void)urls.Append();
+      (void)static_cast<arrow::StringBuilder*>(urls.value_builder())->Append(s.segment.storage_url);
+      (void)updated.Append(s.segment.registered_at_ns);
+      (void)chunks.Append(s.segment.num_chunks);
+      (void)sizes.Append(s.segment.size_bytes);
+    }
+    arrow::ArrayVector arrays(6);
+    std::vector<arrow::ArrayBuilder*> builders{&ids, &layers, &urls, &updated, &chunks, &sizes};
+    for (size_t i = 0; i < builders.size(); ++i) {
+      if (!builders[i]->Finish(&arrays[i]).ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "arrow");
+    }
+    auto batch = arrow::RecordBatch::Make(SegmentTableSchema(), static_cast<int64_t>(segments->size()), arrays);
+    pb::ScanSegmentTableResponse response;
+    if (auto st = ToDataframePart(*batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
+    writer->Write(response);
+    return grpc::Status::OK;
+  }
+
+  // --- queries: which chunks, then their bytes straight from the files
+
+  grpc::Status QueryDataset(grpc::ServerContext* ctx, const pb::QueryDatasetRequest* req,
+                            grpc::ServerWriter<pb::QueryDatasetResponse>* writer) override {
+    auto dataset = EntryFromHeader(*ctx);
+    if (!dataset.ok()) return ToGrpc(dataset.status());
+    auto segments = SegmentsOf(*ctx);
+    if (!segments.ok()) return ToGrpc(segments.status());
+    if (req->chunk_ids_size() > 0) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "chunk_ids is not supported");
+    if (req->select_all_entity_paths() && req->entity_paths_size() > 0) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "select_all_entity_paths with an entity list");
+    }
+    std::set<std::string> wanted_segments;
+    for (const auto& s : req->segment_ids()) wanted_segments.insert(s.id());
+    std::set<std::string> entities;
+    for (const auto& e : req->entity_paths()) entities.insert(EntityPath::Parse(e.path()).ToString());
+    const auto& q = req->query();
+    const bool has_latest_at = q.has_latest_at(), has_range = q.has_range();
+    if (has_range && (!q.range().has_index() || !q.range().has_index_range())) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a range query needs an index and a range");
+    }
+    auto schema_or = DatasetSchema(*segments);
+    if (!schema_or.ok()) return ToGrpc(schema_or.status());
+    std::vector<std::string> timelines;
+    for (const auto& f : (*schema_or)->fields()) {
+      if (meta::Get(*f, meta::kKind) == std::string(meta::kKindIndex)) timelines.push_back(f->name());
+    }
+    auto chunk_schema = ChunkInfoSchema(timelines);
+    bool wrote = false;
+    for (const auto& s : *segments) {
+      if (!wanted_segments.empty() && !wanted_segments.count(s.segment.segment_id)) continue;
+      auto reader = Reader(s.path);
+      if (!reader.ok()) return ToGrpc(reader.status());
+      arrow::FixedSizeBinaryBuilder ids(arrow::fixed_size_binary(16));
+      arrow::StringBuilder seg, layer, paths;
+      arrow::BinaryBuilder keys;
+      arrow::BooleanBuilder statics;
+      arrow::UInt64Builder lens, unc;
+      std::vector<arrow::Int64Builder> starts(timelines.size());
+      const auto& all = (*reader)->chunks();
+      for (size_t i = 0; i < all.size(); ++i) {
+        const auto& e = all[i];
+        if (e.store.kind != StoreKind::kRecording || e.store.recording_id != s.segment.segment_id) continue;
+        if (!req->select_all_entity_paths() && !entities.count(EntityPath::Parse(e.entity_path).ToString())) continue;
+        if (e.is_static ? req->exclude_static_data() : req->exclude_temporal_data()) continue;
+        if (!e.is_static && !Relevant(e, q, has_latest_at, has_range)) continue;
+        uint8_t bytes[16];
+        e.chunk_id.ToBytes(bytes);
+        (void)ids.Append(bytes);
+        (void)seg.Append(s.segment.segment_id);
+        (void)layer.Append(s.segment.layer);
+        (void)keys.Append(fmt::format("{}\n{}\n{}", *dataset, s.segment.segment_id, i));
+        (void)paths.Append(EntityPath::Parse(e.entity_path).ToString());
+        (void)statics.Append(e.is_static);
+        (void)lens.Append(e.byte_size);
+        (void)unc.Append(e.byte_size_uncompressed);
+        for (size_t t = 0; t < timelines.size(); ++t) {
+          auto it = std::find_if(e.time_ranges.begin(), e.time_ranges.end(),
+                                 [&](const auto& r) { return r.first.name == timelines[t]; });
+          if (it == e.time_ranges.end()) {
+            (void)starts[t].AppendNull();
+          } else {
+            (void)starts[t].Append(it->second.min);
+          }
+        }
+      }
+      auto batch = FinishChunkInfo(chunk_schema, ids, seg, layer, keys, paths, statics, lens, unc, starts);
+      if (!batch.ok()) return ToGrpc(batch.status());
+      if ((*batch)->num_rows() == 0) continue;
+      pb::QueryDatasetResponse response;
+      if (auto st = ToDataframePart(**batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
+      writer->Write(response);
+      wrote = true;
+    }
+    if (!wrote) {  // an empty result is one empty part with the full schema
+      arrow::FixedSizeBinaryBuilder ids(arrow::fixed_size_binary(16));
+      arrow::StringBuilder seg, layer, paths;
+      arrow::BinaryBuilder keys;
+      arrow::BooleanBuilder statics;
+      arrow::UInt64Builder lens, unc;
+      std::vector<arrow::Int64Builder> starts(timelines.size());
+      auto batch = FinishChunkInfo(chunk_schema, ids, seg, layer, keys, paths, statics, lens, unc, starts);
+      if (!batch.ok()) return ToGrpc(batch.status());
+      pb::QueryDatasetResponse response;
+      if (auto st = ToDataframePart(**batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
+      writer->Write(response);
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status FetchChunks(grpc::ServerContext*, const pb::FetchChunksRequest* req,
+                           grpc::ServerWriter<pb::FetchChunksResponse>* writer) override {
+    pb::FetchChunksResponse response;
+    size_t pending_bytes = 0;
+    for (const auto& part : req->chunk_infos()) {
+      auto batch = FromDataframePart(part);
+      if (!batch.ok()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, batch.status().message());
+      auto keys = (*batch)->GetColumnByName("chunk_key");
+      if (!keys || keys->type_id() != arrow::Type::BINARY || keys->null_count() > 0) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "chunk_infos need a non-null binary chunk_key column");
+      }
+      const auto& key_array = static_cast<const arrow::BinaryArray&>(*keys);
+      for (int64_t r = 0; r < key_array.length(); ++r) {
+        auto bytes = ChunkBytes(key_array.GetString(r));
+        if (!bytes.ok()) return ToGrpc(bytes.status());
+        if (!response.add_chunks()->ParseFromArray((*bytes)->data(), static_cast<int>((*bytes)->size()))) {
+          return grpc::Status(grpc::StatusCode::INTERNAL, "stored chunk is not an ArrowMsg");
+        }
+        pending_bytes += static_cast<size_t>((*bytes)->size());
+        if (pending_bytes > (16u << 20)) {
+          writer->Write(response);
+          response.Clear();
+          pending_bytes = 0;
+        }
+      }
+    }
+    if (response.chunks_size() > 0) writer->Write(response);
+    return grpc::Status::OK;
+  }
+
  private:
+  struct SegmentFile {
+    catalog::Segment segment;
+    std::string path;
+  };
+
+  Result<std::vector<SegmentFile>> SegmentsOf(const grpc::ServerContext& ctx) {
+    ARROW_ASSIGN_OR_RAISE(auto id, EntryFromHeader(ctx));
+    ARROW_ASSIGN_OR_RAISE(auto segments, catalog_.Segments(id));
+    std::vector<SegmentFile> out;
+    for (auto& s : segments) {
+      std::string path = s.storage_url.rfind("file://", 0) == 0 ? s.storage_url.substr(7) : s.storage_url;
+      out.push_back({std::move(s), std::move(path)});
+    }
+    return out;
+  }
+
+  // Footer-only readers, opened once per file.
+  Result<std::shared_ptr<rrd::IndexedReader>> Reader(const std::string& path) {
+    std::lock_guard lock(readers_mutex_);
+    auto it = readers_.find(path);
+    if (it != readers_.end()) return it->second;
+    ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(path));
+    readers_[path] = reader;
+    return reader;
+  }
+
+  Result<std::shared_ptr<arrow::Buffer>> ChunkBytes(const std::string& key) {
+    auto a = key.find('\n'), b = key.rfind('\n');
+    if (a == std::string::npos || a == b) return Status::Invalid("undecodable chunk_key");
+    std::string dataset = key.substr(0, a), segment = key.substr(a + 1, b - a - 1);
+    size_t index = 0;
+    try {
+      index = std::stoul(key.substr(b + 1));
+    } catch (...) {
+      return Status::Invalid("undecodable chunk_key");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto segments, catalog_.Segments(dataset));
+    auto it = std::find_if(segments.begin(), segments.end(), [&](const auto& s) { return s.segment_id == segment; });
+    if (it == segments.end()) return Status::KeyError(fmt::format("no segment '{}' in dataset {}", segment, dataset));
+    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(it->storage_url.substr(7)));
+    if (index >= reader->chunks().size()) return Status::KeyError("chunk_key names no chunk");
+    const auto& entry = reader->chunks()[index];
+    if (entry.store.recording_id != segment) return Status::KeyError("chunk_key names no chunk of that segment");
+    return reader->ReadChunkBytes(entry);
+  }
+
+  // Chunk selection: a superset of what the query may need (the client filters again).
+  static bool Relevant(const rrd::ChunkEntry& e, const pb::Query& q, bool has_latest_at, bool has_range) {
+    if (!has_latest_at && !has_range) return true;
+    auto range_on = [&](const std::string& timeline) -> const TimeRange* {
+      for (const auto& [tl, r] : e.time_ranges)
+        if (tl.name == timeline) return &r;
+      return nullptr;
+    };
+    if (has_range) {
+      const auto* r = range_on(q.range().index().timeline().name());
+      if (r && r->max >= q.range().index_range().start() && r->min <= q.range().index_range().end()) return true;
+    }
+    if (has_latest_at) {
+      const auto& la = q.latest_at();
+      if (la.per_segment_values_size() > 0) return true;
+      if (la.has_index() && la.has_at()) {
+        const auto* r = range_on(la.index().timeline().name());
+        if (r && r->min <= la.at()) return true;
+      }
+    }
+    return false;
+  }
+
+  static std::shared_ptr<arrow::Schema> ChunkInfoSchema(const std::vector<std::string>& timelines) {
+    auto control = Md({std::string(meta::kKind)}, {std::string(meta::kKindControl)});
+    arrow::FieldVector f{arrow::field("chunk_id", arrow::fixed_size_binary(16), false, control),
+                         arrow::field("chunk_segment_id", arrow::utf8(), false, control),
+                         arrow::field("rerun_segment_layer", arrow::utf8(), false),
+                         arrow::field("chunk_key", arrow::binary(), false),
+                         arrow::field("chunk_entity_path", arrow::utf8(), false, control),
+                         arrow::field("chunk_is_static", arrow::boolean(), false, control),
+                         arrow::field("chunk_byte_len", arrow::uint64(), false),
+                         arrow::field("chunk_byte_size_uncompressed", arrow::uint64(), true)};
+    for (const auto& t : timelines) {
+      f.push_back(arrow::field(t + ":start", arrow::int64(), true,
+                               Md({"rerun:index", "rerun:kind", "rerun:index_marker"}, {t, "index", "start"})));
+    }
+    return arrow::schema(f);
+  }
+
+  static Result<std::shared_ptr<arrow::RecordBatch>> FinishChunkInfo(
+      const std::shared_ptr<arrow::Schema>& schema, arrow::FixedSizeBinaryBuilder& ids, arrow::StringBuilder& seg,
+      arrow::StringBuilder& layer, arrow::BinaryBuilder& keys, arrow::StringBuilder& paths,
+      arrow::BooleanBuilder& statics, arrow::UInt64Builder& lens, arrow::UInt64Builder& unc,
+      std::vector<arrow::Int64Builder>& starts) {
+    arrow::ArrayVector arrays;
+    for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{&ids, &seg, &layer, &keys, &paths, &statics, &lens, &unc}) {
+      ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
+      arrays.push_back(a);
+    }
+    for (auto& b : starts) {
+      ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
+      arrays.push_back(a);
+    }
+    return arrow::RecordBatch::Make(schema, arrays[0]->length(), arrays);
+  }
+
+  static std::shared_ptr<arrow::Schema> SegmentTableSchema() {
+    auto strings = arrow::list(arrow::field("item", arrow::utf8(), false));
+    return arrow::schema({arrow::field("rerun_segment_id", arrow::utf8(), false),
+                          arrow::field("rerun_layer_names", strings, false),
+                          arrow::field("rerun_storage_urls", strings, false),
+                          arrow::field("rerun_last_updated_at", arrow::timestamp(arrow::TimeUnit::NANO), false),
+                          arrow::field("rerun_num_chunks", arrow::uint64(), false),
+                          arrow::field("rerun_size_bytes", arrow::uint64(), false)});
+  }
+
+  // Union of the segments' schemas: RowId, every timeline, every (entity, component) column;
+  // static is OR-ed and semantically-empty AND-ed across segments.
+  Result<std::shared_ptr<arrow::Schema>> DatasetSchema(const std::vector<SegmentFile>& segments) {
+    std::map<std::string, Timeline> timelines;
+    std::map<std::string, StoreColumn> columns;
+    for (const auto& s : segments) {
+      ARROW_ASSIGN_OR_RAISE(auto store, Store(s));
+      for (const auto& t : store->schema().timelines) timelines[t.name] = t;
+      for (const auto& c : store->schema().columns) {
+        auto [it, fresh] = columns.try_emplace(c.ColumnName(), c);
+        if (!fresh) {
+          it->second.is_static |= c.is_static;
+          it->second.is_semantically_empty &= c.is_semantically_empty;
+        }
+      }
+    }
+    arrow::FieldVector fields;
+    if (!columns.empty() || !timelines.empty()) {
+      fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false,
+                                    Md({std::string(meta::kKind), std::string(meta::kExtensionName),
+                                        std::string(meta::kExtensionMetadata)},
+                                       {std::string(meta::kKindControl), std::string(meta::kTuidExtension),
+                                        std::string(meta::kRowIdNamespace)})));
+    }
+    for (const auto& [name, t] : timelines) {
+      fields.push_back(arrow::field(name, TimeArrowType(t.type), true,
+                                    Md({std::string(meta::kKind), std::string(meta::kIndexName)},
+                                       {std::string(meta::kKindIndex), name})));
+    }
+    for (const auto& [name, c] : columns) fields.push_back(ColumnField(c));
+    return arrow::schema(fields, Md({std::string(meta::kSorbetVersion)}, {std::string(meta::kCurrentSorbetVersion)}));
+  }
+
+  Result<std::shared_ptr<ChunkStore>> Store(const SegmentFile& s) {
+    std::lock_guard lock(readers_mutex_);
+    auto key = s.path + "\n" + s.segment.segment_id;
+    auto it = stores_.find(key);
+    if (it != stores_.end()) return it->second;
+    ARROW_ASSIGN_OR_RAISE(auto store, ChunkStore::Open(
+                                          s.path, StoreId{StoreKind::kRecording, s.segment.application_id, s.segment.segment_id}));
+    stores_[key] = store;
+    return store;
+  }
+
+  std::mutex readers_mutex_;
+  std::map<std::string, std::shared_ptr<rrd::IndexedReader>> readers_;
+  std::map<std::string, std::shared_ptr<ChunkStore>> stores_;
+
   catalog::Catalog& catalog_;
 };
 
