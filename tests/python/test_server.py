@@ -161,3 +161,64 @@ def test_seed_002_workflow_matches_rerun_server(chunkhouse_bin, data_dir):
         assert same == "True", line
         assert int(rows) > 0, line
     assert lines[-1].startswith("view ") and lines[-1].endswith(" True") and int(lines[-1].split()[1]) > 0
+
+
+def test_bad_requests_get_the_right_errors(chunkhouse_bin, data_dir, tmp_path):
+    corrupt = data_dir / "corrupt.rrd"
+    corrupt.write_bytes(b"RRF2" + b"\x00" * 40)
+    outside = tmp_path / "elsewhere.rrd"
+    outside.write_bytes((data_dir / "columns.rrd").read_bytes())
+    server = Server(chunkhouse_bin, "--allow-dir", str(data_dir))
+    try:
+        out = rerun_client(server.address, f"""
+            ds = client.create_dataset(name="ds")
+            try:
+                ds.register(["file://{corrupt}"]).wait(timeout_secs=30)
+            except ValueError as e:
+                print("corrupt file fails its task:", "corrupt.rrd" in str(e))
+            try:
+                ds.register(["file://{outside}"]).wait(timeout_secs=30)
+            except ValueError as e:
+                print("outside refused:", "allow-dir" in str(e))
+            try:
+                ds.register(["file://{data_dir}/missing.rrd"]).wait(timeout_secs=30)
+            except rr.catalog.NotFoundError:
+                print("missing file: not found")
+            ds.register(["file://{data_dir}/columns.rrd"]).wait(timeout_secs=30)
+            try:
+                ds.register(["file://{data_dir}/columns.rrd"]).wait(timeout_secs=30)
+            except rr.catalog.AlreadyExistsError:
+                print("duplicate: already exists")
+            print("still serving:", ds.segment_ids())
+            try:
+                client.get_dataset(id="0" * 32)
+            except rr.catalog.NotFoundError:
+                print("unknown id: not found")
+        """)
+    finally:
+        assert server.stop() == 0
+    assert out.splitlines() == [
+        "corrupt file fails its task: True",
+        "outside refused: True",
+        "missing file: not found",
+        "duplicate: already exists",
+        "still serving: ['columns']",
+        "unknown id: not found",
+    ]
+
+
+def test_kill_9_keeps_finished_registrations(chunkhouse_bin, data_dir, tmp_path):
+    storage = tmp_path / "catalog"
+    server = Server(chunkhouse_bin, "--storage", str(storage), "--allow-dir", str(data_dir))
+    rerun_client(server.address, f"""
+        ds = client.create_dataset(name="durable")
+        ds.register(["file://{data_dir}/columns.rrd", "file://{data_dir}/multi_timeline.rrd"]).wait(timeout_secs=30)
+    """)
+    server.proc.kill()  # SIGKILL: no chance to flush anything
+    server.proc.wait()
+    server = Server(chunkhouse_bin, "--storage", str(storage), "--allow-dir", str(data_dir))
+    try:
+        out = rerun_client(server.address, 'print(sorted(client.get_dataset("durable").segment_ids()))')
+    finally:
+        server.stop()
+    assert out.strip() == "['columns', 'multi_timeline']"
