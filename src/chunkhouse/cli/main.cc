@@ -203,10 +203,10 @@ Status Rewrite(const std::vector<std::string>& inputs, const std::string& output
   return writer->Close();
 }
 
-Status WriteSample(const std::string& output, int frames) {
+Status WriteSample(const std::string& output, int frames, const std::string& recording_id) {
   ARROW_ASSIGN_OR_RAISE(auto chunks, MakeSampleRecording(frames));
   ARROW_ASSIGN_OR_RAISE(auto writer, rrd::RrdWriter::Open(output));
-  StoreId store{StoreKind::kRecording, "chunkhouse_sample", "sample"};
+  StoreId store{StoreKind::kRecording, "chunkhouse_sample", recording_id};
   ARROW_RETURN_NOT_OK(writer->WriteStoreInfo(store));
   for (const auto& c : chunks) ARROW_RETURN_NOT_OK(writer->WriteChunk(store, *c));
   return writer->Close();
@@ -255,6 +255,8 @@ int main(int argc, char** argv) {
   auto* sample = app.add_subcommand("sample", "Write the built-in sample recording");
   sample->add_option("output", output, "The .rrd file to write")->required();
   sample->add_option("--frames", frames, "Number of frames")->check(CLI::Range(1, 10'000'000));
+  std::string recording_id = "sample";
+  sample->add_option("--recording-id", recording_id, "The recording id (a dataset's segment id)")->capture_default_str();
 
   std::vector<std::string> dataset_dirs, allow_dirs;
   std::string host = "127.0.0.1", storage;
@@ -307,7 +309,7 @@ int main(int argc, char** argv) {
   if (verify->parsed()) return VerifyFiles(files);
   if (rewrite->parsed()) return Report(Rewrite(files, output, !no_compress, !no_footer));
   if (sample->parsed()) {
-    int rc = Report(WriteSample(output, frames));
+    int rc = Report(WriteSample(output, frames, recording_id));
     if (rc == 0) fmt::print("wrote {} ({} frames)\n", output, frames);
     return rc;
   }

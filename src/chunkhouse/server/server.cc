@@ -611,6 +611,22 @@ class CloudService final : public pb::RerunCloudService::Service {
   // Union of the segments' schemas: RowId, every timeline, every (entity, component) column;
   // static is OR-ed and semantically-empty AND-ed across segments.
   Result<std::shared_ptr<arrow::Schema>> DatasetSchema(const std::vector<SegmentFile>& segments) {
+    // Cached per set of segments: computed once after each registration, not per query.
+    std::string key;
+    for (const auto& s : segments) key += s.path + "\n" + s.segment.segment_id + "\n";
+    {
+      std::lock_guard lock(readers_mutex_);
+      auto it = schemas_.find(key);
+      if (it != schemas_.end()) return it->second;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto schema, ComputeDatasetSchema(segments));
+    std::lock_guard lock(readers_mutex_);
+    if (schemas_.size() > 64) schemas_.clear();
+    schemas_[key] = schema;
+    return schema;
+  }
+
+  Result<std::shared_ptr<arrow::Schema>> ComputeDatasetSchema(const std::vector<SegmentFile>& segments) {
     std::map<std::string, Timeline> timelines;
     std::map<std::string, StoreColumn> columns;
     for (const auto& s : segments) {
@@ -655,6 +671,7 @@ class CloudService final : public pb::RerunCloudService::Service {
   std::mutex readers_mutex_;
   std::map<std::string, std::shared_ptr<rrd::IndexedReader>> readers_;
   std::map<std::string, std::shared_ptr<ChunkStore>> stores_;
+  std::map<std::string, std::shared_ptr<arrow::Schema>> schemas_;
 
   catalog::Catalog& catalog_;
 };
