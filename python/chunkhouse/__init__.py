@@ -6,7 +6,7 @@ The API mirrors Rerun's: code written for `import rerun as rr` runs with
 
 import pyarrow as _pyarrow  # noqa: F401  (loads the libarrow our extension links against)
 
-from . import dataframe, experimental
+from . import catalog, dataframe, experimental, server
 
 __version__ = "0.1.0"
-__all__ = ["dataframe", "experimental", "__version__"]
+__all__ = ["catalog", "dataframe", "experimental", "server", "__version__"]

@@ -4,6 +4,7 @@
 #include <arrow/record_batch.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/filesystem.h>
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
@@ -15,6 +16,7 @@
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/tuple.h>
 
+#include "chunkhouse/client/client.h"
 #include "chunkhouse/query/query.h"
 #include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/store/store.h"
@@ -166,9 +168,37 @@ using Int64Array = nb::ndarray<const int64_t, nb::ndim<1>, nb::c_contig, nb::dev
 
 std::vector<int64_t> ToVector(const Int64Array& a) { return std::vector<int64_t>(a.data(), a.data() + a.shape(0)); }
 
+struct NotFound : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct AlreadyExists : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Raises the Python exception that matches a client error.
+template <typename T>
+T ClientResult(Result<T> r) {
+  if (r.ok()) return std::move(r).ValueUnsafe();
+  const auto& st = r.status();
+  if (st.IsKeyError()) throw NotFound(st.message());
+  if (st.IsAlreadyExists()) throw AlreadyExists(st.message());
+  if (st.IsInvalid()) throw nb::value_error(st.message().c_str());
+  if (st.IsCancelled()) {
+    PyErr_SetString(PyExc_TimeoutError, st.message().c_str());
+    throw nb::python_error();
+  }
+  if (st.IsIOError()) {
+    PyErr_SetString(PyExc_ConnectionError, st.message().c_str());
+    throw nb::python_error();
+  }
+  throw std::runtime_error(st.message());
+}
+
 // One recording's chunks, ready for queries.
 class Store {
  public:
+  explicit Store(std::shared_ptr<const ChunkStore> store) : store_(std::move(store)) {}
+
   Store(const std::string& path, std::optional<StoreEntry> entry) {
     std::optional<StoreId> id;
     if (entry) id = entry->id;
@@ -181,7 +211,7 @@ class Store {
     store_ = std::move(*store);
   }
 
-  StoreEntry entry() const { return StoreEntry{*store_->store_id()}; }
+  StoreEntry entry() const { return StoreEntry{store_->store_id().value_or(StoreId{})}; }
   size_t num_chunks() const { return store_->num_chunks(); }
   size_t num_loaded() const { return store_->num_loaded(); }
 
@@ -229,6 +259,87 @@ class Store {
 
  private:
   std::shared_ptr<const ChunkStore> store_;
+};
+
+// A connection to a catalog server (chunkhouse's or Rerun's).
+class CatalogConnection {
+ public:
+  explicit CatalogConnection(const std::string& url) {
+    Result<std::unique_ptr<client::CatalogClient>> c;
+    {
+      nb::gil_scoped_release release;
+      c = client::CatalogClient::Connect(url);
+    }
+    client_ = ClientResult(std::move(c));
+  }
+  using Entries = std::vector<std::pair<std::string, std::string>>;  // (id, name)
+  Entries Datasets(std::optional<std::string> name) {
+    Entries out;
+    for (const auto& e : ClientResult(client_->Datasets(name))) out.emplace_back(e.id, e.name);
+    return out;
+  }
+  std::pair<std::string, std::string> Create(const std::string& name) {
+    auto e = ClientResult(client_->CreateDataset(name));
+    return {e.id, e.name};
+  }
+  std::pair<std::string, std::string> Read(const std::string& id) {
+    auto e = ClientResult(client_->ReadDataset(id));
+    return {e.id, e.name};
+  }
+  void Delete(const std::string& id) {
+    Status st = client_->DeleteDataset(id);
+    if (!st.ok()) ClientResult(Result<int>(st));
+  }
+  std::vector<std::tuple<std::string, std::string, std::string>> Register(const std::string& id,
+                                                                          const std::vector<std::string>& urls,
+                                                                          const std::string& on_duplicate) {
+    Result<std::vector<client::Registration>> r;
+    {
+      nb::gil_scoped_release release;
+      r = client_->Register(id, urls, on_duplicate);
+    }
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    for (const auto& reg : ClientResult(std::move(r))) out.emplace_back(reg.segment_id, reg.storage_url, reg.task_id);
+    return out;
+  }
+  std::vector<std::tuple<std::string, std::string, std::string>> Wait(const std::vector<std::string>& tasks, double timeout) {
+    Result<std::vector<client::TaskResult>> r;
+    {
+      nb::gil_scoped_release release;
+      r = client_->WaitForTasks(tasks, std::chrono::seconds(static_cast<int64_t>(std::max(1.0, timeout))));
+    }
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    for (const auto& t : ClientResult(std::move(r))) out.emplace_back(t.task_id, t.status, t.message);
+    return out;
+  }
+  nb::tuple Schema(const std::string& id) {
+    auto schema = ClientResult(client_->DatasetSchema(id));
+    auto c = std::make_unique<ArrowSchema>();
+    Check(arrow::ExportSchema(*schema, c.get()));
+    return nb::make_tuple(nb::capsule(c.release(), "arrow_schema", [](void* p) noexcept {
+      auto* s = static_cast<ArrowSchema*>(p);
+      if (s->release) s->release(s);
+      delete s;
+    }));
+  }
+  std::vector<std::string> SegmentIds(const std::string& id) { return ClientResult(client_->SegmentIds(id)); }
+  // {segment id: Store of its chunks}
+  std::map<std::string, Store> Fetch(const std::string& id, const std::vector<std::string>& segments,
+                                     const std::vector<std::string>& entities) {
+    Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> r;
+    {
+      nb::gil_scoped_release release;
+      r = client_->FetchSegments(id, segments, entities);
+    }
+    std::map<std::string, Store> out;
+    for (auto& [segment, chunks] : ClientResult(std::move(r))) {
+      out.emplace(segment, Store(Unwrap(ChunkStore::FromChunks(std::move(chunks)))));
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<client::CatalogClient> client_;
 };
 
 class RrdReader {
@@ -349,6 +460,18 @@ NB_MODULE(_core, m) {
   nb::class_<QueryStream>(m, "QueryStream", "A query result as an Arrow C stream.")
       .def("__arrow_c_stream__", &QueryStream::Export, "requested_schema"_a = nb::none());
 
+  m.def("filter_matches",
+        [](const std::string& expr, const std::vector<std::string>& paths) {
+          auto filter = EntityPathFilter::Parse(expr);
+          std::vector<bool> out;
+          for (const auto& p : paths) out.push_back(filter.Matches(EntityPath::Parse(p)));
+          return out;
+        },
+        "expr"_a, "paths"_a, "Which entity paths an entity-path expression selects.");
+
+  nb::exception<NotFound>(m, "NotFoundError");
+  nb::exception<AlreadyExists>(m, "AlreadyExistsError");
+
   nb::class_<Store>(m, "Store", "One recording's chunks, indexed for dataframe queries.")
       .def(nb::init<const std::string&, std::optional<StoreEntry>>(), "path"_a, "store"_a = nb::none())
       .def_prop_ro("entry", &Store::entry)
@@ -359,6 +482,18 @@ NB_MODULE(_core, m) {
       .def("query", &Store::Query, "index"_a.none(), "contents"_a, "include_semantically_empty"_a,
            "include_tombstone"_a, "range"_a.none(), "filtered_values"_a.none(), "using_values"_a.none(),
            "is_not_null"_a.none(), "fill"_a, "selection"_a.none(), "batch_rows"_a = 65536);
+
+  nb::class_<CatalogConnection>(m, "CatalogConnection", "A connection to a catalog server.")
+      .def(nb::init<const std::string&>(), "url"_a)
+      .def("datasets", &CatalogConnection::Datasets, "name"_a = nb::none())
+      .def("create_dataset", &CatalogConnection::Create, "name"_a)
+      .def("read_dataset", &CatalogConnection::Read, "id"_a)
+      .def("delete_dataset", &CatalogConnection::Delete, "id"_a)
+      .def("register", &CatalogConnection::Register, "id"_a, "urls"_a, "on_duplicate"_a)
+      .def("wait", &CatalogConnection::Wait, "tasks"_a, "timeout"_a)
+      .def("schema", &CatalogConnection::Schema, "id"_a)
+      .def("segment_ids", &CatalogConnection::SegmentIds, "id"_a)
+      .def("fetch", &CatalogConnection::Fetch, "id"_a, "segments"_a, "entities"_a);
 
   nb::class_<RrdReader>(m, "RrdReader", "Read chunks from an RRD file.")
       .def("__init__", [](RrdReader* self, const std::filesystem::path& path) { new (self) RrdReader(path.string()); },

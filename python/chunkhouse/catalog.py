@@ -1,0 +1,289 @@
+"""A client for catalog servers speaking Rerun's protocol (chunkhouse's or Rerun's own), with
+the API of `rerun.catalog` as the seeds show it (000-002).
+
+    client = chunkhouse.catalog.CatalogClient("rerun+http://localhost:51234")
+    dataset = client.create_dataset(name="oss_demo")
+    dataset.register([f"file://{path}"]).wait()
+    df = dataset.reader(index="frame_nr", fill_latest_at=True)   # datafusion.DataFrame
+
+The server selects and sends the chunks; the segments are then queried here with
+chunkhouse's engine, one segment at a time, and stacked with a `rerun_segment_id` column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any, Optional, Sequence, Union
+
+import pyarrow as pa
+
+from . import _core
+from .dataframe import ComponentColumnDescriptor, IndexColumnDescriptor, Schema, _contents, _index_values
+
+NotFoundError = _core.NotFoundError
+AlreadyExistsError = _core.AlreadyExistsError
+
+__all__ = ["AlreadyExistsError", "CatalogClient", "DataframeQueryView", "DatasetEntry", "DatasetView",
+           "NotFoundError", "RegistrationHandle", "RegistrationResult"]
+
+
+def _datafusion_frame(table: pa.Table):
+    import datafusion  # noqa: PLC0415  (optional: only the readers need it)
+
+    return datafusion.SessionContext().from_arrow(table)
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationResult:
+    segment_ids: list[str]
+
+
+class RegistrationHandle:
+    """Registration tasks in flight; `wait()` until they are done."""
+
+    def __init__(self, conn, rows):
+        self._conn = conn
+        self._rows = rows  # (segment id, storage url, task id)
+
+    def wait(self, timeout_secs: Optional[float] = None) -> RegistrationResult:
+        tasks = sorted({t for _, _, t in self._rows})
+        results = self._conn.wait(tasks, float(timeout_secs if timeout_secs is not None else 3600))
+        failed = [(t, msg) for t, status, msg in results if status != "success"]
+        missing = set(tasks) - {t for t, _, _ in results}
+        if failed or missing:
+            lines = [f"{t}: {msg}" for t, msg in failed] + [f"{t}: completed without a result" for t in missing]
+            raise ValueError("Registration failed.\nThe following segments failed:\n" + "\n".join(lines))
+        return RegistrationResult([s for s, _, _ in self._rows if s])
+
+    def iter_results(self, timeout_secs: Optional[float] = None):
+        yield from self.wait(timeout_secs).segment_ids
+
+
+class _Reading:
+    """What a dataset and its views share: schema, segment and content filters, readers."""
+
+    _entry: "DatasetEntry"
+    _segments: Optional[list[str]] = None
+    _contents: Optional[list[str]] = None
+
+    def schema(self) -> Schema:
+        schema = _import_schema(self._entry._conn.schema(self._entry.id)[0])
+        index, comps = [], []
+        for f in schema:
+            md = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+            if md.get("rerun:kind") == "index":
+                kind = "sequence" if pa.types.is_integer(f.type) else "timestamp" if pa.types.is_timestamp(f.type) else "duration"
+                index.append(IndexColumnDescriptor(f.name, kind))
+            elif md.get("rerun:kind", "data") == "data":
+                comps.append(ComponentColumnDescriptor(
+                    md.get("rerun:entity_path", ""), md.get("rerun:component", f.name), md.get("rerun:archetype"),
+                    md.get("rerun:component_type"), md.get("rerun:is_static") == "true", f.name,
+                    md.get("rerun:is_semantically_empty") == "true", md.get("rerun:is_tombstone") == "true"))
+        return Schema(index, comps)
+
+    def segment_ids(self) -> list[str]:
+        ids = self._entry._conn.segment_ids(self._entry.id)
+        return [s for s in ids if self._segments is None or s in self._segments]
+
+    def filter_segments(self, segment_ids: Sequence[str]) -> "DatasetView":
+        ids = [segment_ids] if isinstance(segment_ids, str) else list(segment_ids)
+        if self._segments is not None:
+            ids = [s for s in ids if s in self._segments]
+        return DatasetView(self._entry, ids, self._contents)
+
+    def filter_contents(self, exprs: Union[str, Sequence[str]]) -> "DatasetView":
+        exprs = [exprs] if isinstance(exprs, str) else list(exprs)
+        return DatasetView(self._entry, self._segments, (self._contents or []) + exprs)
+
+    def _view_fields(self, index: Optional[str], contents, include_semantically_empty: bool,
+                     include_tombstone: bool) -> list[pa.Field]:
+        """The output columns, from the dataset's schema, as Rerun's dataset reader chooses them."""
+        schema = _import_schema(self._entry._conn.schema(self._entry.id)[0])
+        fields = [pa.field("rerun_segment_id", pa.utf8(), nullable=False)]
+        meta = lambda f: {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        fields += sorted((f for f in schema if meta(f).get("rerun:kind") == "index"), key=lambda f: f.name)
+        comps = [f for f in schema if meta(f).get("rerun:kind", "data") == "data"]
+        entities = [meta(f).get("rerun:entity_path", "/") for f in comps]
+        allowed: list = [False] * len(comps)
+        for expr, wanted in contents:
+            for i, hit in enumerate(_core.filter_matches(expr, entities)):
+                if hit:
+                    allowed[i] = True if wanted is None else set(wanted)
+        for f, allow in zip(comps, allowed):
+            md = meta(f)
+            if allow is False:
+                continue
+            if allow is not True:
+                ctype = md.get("rerun:component_type", "")
+                if not ({md.get("rerun:component"), ctype, ctype.rsplit(".", 1)[-1]} & allow):
+                    continue
+            if md.get("rerun:is_semantically_empty") == "true" and not include_semantically_empty:
+                continue
+            if md.get("rerun:is_tombstone") == "true" and not include_tombstone:
+                continue
+            if index is None and md.get("rerun:is_static") != "true":
+                continue
+            fields.append(f)
+        return fields
+
+    def _table(self, index: Optional[str], contents: Any, fill: bool, using: Any = None,
+               range_: Optional[tuple[int, int]] = None, include_semantically_empty_columns: bool = False,
+               include_tombstone_columns: bool = False) -> pa.Table:
+        if index is not None and index not in [c.name for c in self.schema().index_columns()]:
+            names = ", ".join(c.name for c in self.schema().index_columns()) or "(none)"
+            raise ValueError(f"unknown index {index!r}: the dataset's timelines are {names}")
+        fields = self._view_fields(index, contents, include_semantically_empty_columns, include_tombstone_columns)
+        target = pa.schema(fields)
+        segments = self.segment_ids()
+        stores = self._entry._conn.fetch(self._entry.id, segments, [])
+        using_values = None if using is None else _index_values(using)
+        parts = []
+        for segment in sorted(stores):
+            if index is not None and index not in [n for n, _ in stores[segment].index_columns()]:
+                continue  # a segment without that timeline has no rows on it
+            stream = stores[segment].query(index, contents, include_semantically_empty_columns, include_tombstone_columns,
+                                           range_, None, using_values, None, fill, None)
+            table = pa.RecordBatchReader.from_stream(stream).read_all()
+            if table.num_columns == 0 or table.num_rows == 0:
+                continue
+            if index is None and not any((f.metadata or {}).get(b"rerun:kind") == b"data" for f in table.schema):
+                continue  # static-only: a segment without static data in the view has no row (as Rerun's reader)
+            n = table.num_rows
+            columns = [pa.array([segment] * n, pa.utf8())]
+            for f in fields[1:]:
+                columns.append(table.column(f.name) if f.name in table.schema.names else pa.nulls(n, f.type))
+            parts.append(pa.table(columns, schema=target))
+        if not parts:
+            return target.empty_table()
+        return pa.concat_tables(parts)
+
+    def reader(self, index: Optional[str], *, fill_latest_at: bool = False, using_index_values: Any = None,
+               include_semantically_empty_columns: bool = False, include_tombstone_columns: bool = False):
+        """All segments (or the filtered ones) as one datafusion.DataFrame with a rerun_segment_id column."""
+        contents = _contents(" ".join(self._contents) if self._contents is not None else "/**")
+        return _datafusion_frame(self._table(index, contents, fill_latest_at, using_index_values, None,
+                                             include_semantically_empty_columns, include_tombstone_columns))
+
+    def dataframe_query_view(self, *, index: str, contents: Any = "/**") -> "DataframeQueryView":
+        """The older view API (seed 000): filter_partition_id, filter_range_nanos, fill_latest_at, df()."""
+        return DataframeQueryView(self, index, _contents(contents))
+
+
+def _import_schema(capsule) -> pa.Schema:
+    class _Holder:
+        def __arrow_c_schema__(self):
+            return capsule
+
+    return pa.schema(_Holder())
+
+
+class DatasetView(_Reading):
+    """A dataset restricted to some segments and/or entities. Filters chain."""
+
+    def __init__(self, entry: "DatasetEntry", segments: Optional[list[str]], contents: Optional[list[str]]):
+        self._entry = entry
+        self._segments = segments
+        self._contents = contents
+
+
+class DatasetEntry(_Reading):
+    """A dataset on the server."""
+
+    def __init__(self, conn, id: str, name: str):
+        self._conn = conn
+        self._entry = self
+        self.id = id
+        self.name = name
+
+    def register(self, urls: Union[str, Sequence[str]], *, on_duplicate: str = "error") -> RegistrationHandle:
+        """Register file:// URLs of .rrd files (or directories of them); one segment per recording."""
+        urls = [urls] if isinstance(urls, str) else list(urls)
+        for u in urls:
+            if not u.startswith("file://"):
+                raise ValueError(f"expected a file:// URL, got {u!r} (use Path(...).resolve().as_uri())")
+        return RegistrationHandle(self._conn, self._conn.register(self.id, urls, on_duplicate))
+
+    def register_batch(self, urls: Sequence[str], *, on_duplicate: str = "error") -> RegistrationHandle:
+        """Register several URLs in one request (the older name of register([...]))."""
+        return self.register(list(urls), on_duplicate=on_duplicate)
+
+    def delete(self) -> None:
+        self._conn.delete_dataset(self.id)
+
+    def __repr__(self) -> str:
+        return f"DatasetEntry(name={self.name!r}, id={self.id!r})"
+
+
+class DataframeQueryView:
+    """The pre-0.28 query view of seed 000, answered by the same engine as reader()."""
+
+    def __init__(self, source: _Reading, index: str, contents, segments=None, range_=None, fill=False):
+        self._source, self._index, self._contents = source, index, contents
+        self._segments, self._range, self._fill = segments, range_, fill
+
+    def _with(self, **kw) -> "DataframeQueryView":
+        args = dict(source=self._source, index=self._index, contents=self._contents, segments=self._segments,
+                    range_=self._range, fill=self._fill)
+        args.update(kw)
+        return DataframeQueryView(**args)
+
+    def filter_partition_id(self, *ids: Union[str, Sequence[str]]) -> "DataframeQueryView":
+        flat = [i for x in ids for i in ([x] if isinstance(x, str) else x)]
+        return self._with(segments=flat)
+
+    filter_segment_id = filter_partition_id
+
+    def filter_range_nanos(self, start: int, end: int) -> "DataframeQueryView":
+        return self._with(range_=(int(start), int(end)))
+
+    filter_range_sequence = filter_range_nanos
+
+    def filter_range_secs(self, start: float, end: float) -> "DataframeQueryView":
+        return self._with(range_=(round(start * 1e9), round(end * 1e9)))
+
+    def fill_latest_at(self) -> "DataframeQueryView":
+        return self._with(fill=True)
+
+    def df(self):
+        source = self._source.filter_segments(self._segments) if self._segments is not None else self._source
+        return _datafusion_frame(source._table(self._index, self._contents, self._fill, None, self._range))
+
+
+class CatalogClient:
+    """Connects to a catalog server: rerun+http://host:port."""
+
+    def __init__(self, address: str, token: Optional[str] = None):
+        self._address = address
+        self._conn = _core.CatalogConnection(address)
+
+    def datasets(self) -> list[DatasetEntry]:
+        return [DatasetEntry(self._conn, i, n) for i, n in self._conn.datasets(None)]
+
+    def dataset_names(self) -> list[str]:
+        return [n for _, n in self._conn.datasets(None)]
+
+    def create_dataset(self, name: str, *, exist_ok: bool = False) -> DatasetEntry:
+        try:
+            return DatasetEntry(self._conn, *self._conn.create_dataset(name))
+        except AlreadyExistsError:
+            if exist_ok:
+                return self.get_dataset(name)
+            raise
+
+    def get_dataset(self, name: Optional[str] = None, *, id: Optional[str] = None) -> DatasetEntry:
+        if id is not None:
+            return DatasetEntry(self._conn, *self._conn.read_dataset(id))
+        found = self._conn.datasets(name)
+        if not found:
+            raise LookupError(f"No dataset found with name {name!r}")
+        return DatasetEntry(self._conn, *self._conn.read_dataset(found[0][0]))
+
+    def get_dataset_entry(self, name: Optional[str] = None, *, id: Optional[str] = None) -> DatasetEntry:
+        return self.get_dataset(name, id=id)
+
+    def delete_dataset(self, name: str) -> None:
+        self.get_dataset(name).delete()
+
+    def __repr__(self) -> str:
+        return f"CatalogClient({self._address!r})"

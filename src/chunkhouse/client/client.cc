@@ -1,0 +1,259 @@
+#include "chunkhouse/client/client.h"
+
+#include <arrow/array.h>
+#include <arrow/builder.h>
+#include <arrow/buffer.h>
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
+#include <grpcpp/grpcpp.h>
+
+#include "chunkhouse/rrd/codec.h"
+#include "chunkhouse/server/cloud.grpc.pb.h"
+
+namespace chunkhouse::client {
+
+namespace pb = rerun::cloud::v1alpha1;
+namespace pbc = rerun::common::v1alpha1;
+
+namespace {
+
+Status FromGrpc(const grpc::Status& st, std::string_view what) {
+  if (st.ok()) return Status::OK();
+  std::string msg = fmt::format("{}: {}", what, st.error_message());
+  switch (st.error_code()) {
+    case grpc::StatusCode::NOT_FOUND: return Status::KeyError(msg);
+    case grpc::StatusCode::ALREADY_EXISTS: return Status::AlreadyExists(msg);
+    case grpc::StatusCode::INVALID_ARGUMENT: return Status::Invalid(msg);
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return Status::Cancelled(msg);
+    case grpc::StatusCode::UNAVAILABLE: return Status::IOError(msg);
+    default: return Status::UnknownError(msg);
+  }
+}
+
+std::string IdString(const pb::EntryId& id) { return Tuid{id.id().time_ns(), id.id().inc()}.ToString(); }
+
+void SetId(const std::string& id, pb::EntryId* out) {
+  auto t = Tuid::Parse(id, "entry").ValueOr(Tuid{});
+  out->mutable_id()->set_time_ns(t.time_ns);
+  out->mutable_id()->set_inc(t.inc);
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> Decode(const pbc::DataframePart& part) {
+  std::shared_ptr<arrow::Buffer> ipc = arrow::Buffer::FromString(part.payload());
+  rrd::Where where{"server response", 0};
+  if (part.compression() == pbc::COMPRESSION_LZ4) {
+    ARROW_ASSIGN_OR_RAISE(ipc, rrd::Lz4Decompress(*ipc, part.uncompressed_size(), where));
+  }
+  return rrd::ReadIpcBatch(std::move(ipc), where);
+}
+
+Status Encode(const arrow::RecordBatch& batch, pbc::DataframePart* out) {
+  ARROW_ASSIGN_OR_RAISE(auto ipc, rrd::WriteIpcBatch(batch));
+  out->set_encoder_version(pbc::ENCODER_VERSION_V0);
+  out->set_payload(ipc->data(), static_cast<size_t>(ipc->size()));
+  out->set_compression(pbc::COMPRESSION_NONE);
+  out->set_uncompressed_size(static_cast<uint64_t>(ipc->size()));
+  return Status::OK();
+}
+
+std::string Column(const arrow::RecordBatch& b, const std::string& name, int64_t row) {
+  auto col = b.GetColumnByName(name);
+  if (!col || col->IsNull(row) || col->type_id() != arrow::Type::STRING) return "";
+  return static_cast<const arrow::StringArray&>(*col).GetString(row);
+}
+
+}  // namespace
+
+struct CatalogClient::Impl {
+  std::unique_ptr<pb::RerunCloudService::Stub> stub;
+
+  std::unique_ptr<grpc::ClientContext> Context(const std::optional<std::string>& entry = std::nullopt) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    if (entry) ctx->AddMetadata("x-rerun-entry-id", *entry);
+    ctx->AddMetadata("x-rerun-client-version", "chunkhouse/0.1.0");
+    return ctx;
+  }
+};
+
+CatalogClient::CatalogClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CatalogClient::~CatalogClient() = default;
+
+Result<std::unique_ptr<CatalogClient>> CatalogClient::Connect(const std::string& url) {
+  std::string target = url;
+  for (std::string_view scheme : {"rerun+http://", "http://"}) {
+    if (target.rfind(scheme, 0) == 0) target = target.substr(scheme.size());
+  }
+  if (target.rfind("rerun+https://", 0) == 0 || target.rfind("rerun://", 0) == 0) {
+    return Status::NotImplemented(fmt::format("{}: TLS connections are not supported yet; use rerun+http://", url));
+  }
+  if (auto slash = target.find('/'); slash != std::string::npos) target = target.substr(0, slash);
+  if (target.find(':') == std::string::npos) return Status::Invalid(fmt::format("{}: expected host:port", url));
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(std::numeric_limits<int>::max());
+  args.SetMaxSendMessageSize(std::numeric_limits<int>::max());
+  auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  auto impl = std::make_unique<Impl>();
+  impl->stub = pb::RerunCloudService::NewStub(channel);
+  std::unique_ptr<CatalogClient> client(new CatalogClient(std::move(impl)));
+  auto ctx = client->impl_->Context();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  pb::WhoAmIRequest req;
+  pb::WhoAmIResponse resp;
+  auto st = client->impl_->stub->WhoAmI(ctx.get(), req, &resp);
+  if (!st.ok() && st.error_code() != grpc::StatusCode::UNIMPLEMENTED) {
+    return Status::IOError(fmt::format("cannot connect to {}: {}", url, st.error_message()));
+  }
+  return client;
+}
+
+Result<std::vector<EntryInfo>> CatalogClient::Datasets(const std::optional<std::string>& name) {
+  pb::FindEntriesRequest req;
+  req.mutable_filter()->add_entry_kinds(pb::ENTRY_KIND_DATASET);
+  if (name) req.mutable_filter()->set_name(*name);
+  pb::FindEntriesResponse resp;
+  auto ctx = impl_->Context();
+  ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->FindEntries(ctx.get(), req, &resp), "FindEntries"));
+  std::vector<EntryInfo> out;
+  for (const auto& e : resp.entries()) {
+    if (e.entry_kind() != pb::ENTRY_KIND_DATASET || e.name().rfind("__", 0) == 0) continue;
+    out.push_back({IdString(e.id()), e.name()});
+  }
+  return out;
+}
+
+Result<EntryInfo> CatalogClient::CreateDataset(const std::string& name) {
+  pb::CreateDatasetEntryRequest req;
+  req.set_name(name);
+  pb::CreateDatasetEntryResponse resp;
+  auto ctx = impl_->Context();
+  ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->CreateDatasetEntry(ctx.get(), req, &resp), "CreateDatasetEntry"));
+  return EntryInfo{IdString(resp.dataset().details().id()), resp.dataset().details().name()};
+}
+
+Result<EntryInfo> CatalogClient::ReadDataset(const std::string& id) {
+  pb::ReadDatasetEntryRequest req;
+  pb::ReadDatasetEntryResponse resp;
+  auto ctx = impl_->Context(id);
+  ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->ReadDatasetEntry(ctx.get(), req, &resp), "ReadDatasetEntry"));
+  return EntryInfo{IdString(resp.dataset().details().id()), resp.dataset().details().name()};
+}
+
+Status CatalogClient::DeleteDataset(const std::string& id) {
+  pb::DeleteEntryRequest req;
+  SetId(id, req.mutable_id());
+  pb::DeleteEntryResponse resp;
+  auto ctx = impl_->Context(id);
+  return FromGrpc(impl_->stub->DeleteEntry(ctx.get(), req, &resp), "DeleteEntry");
+}
+
+Result<std::vector<Registration>> CatalogClient::Register(const std::string& dataset_id,
+                                                          const std::vector<std::string>& urls,
+                                                          const std::string& on_duplicate) {
+  pb::RegisterWithDatasetRequest req;
+  for (const auto& url : urls) {
+    auto* src = req.add_data_sources();
+    src->set_storage_url(url);
+    src->set_typ(pb::DATA_SOURCE_KIND_RRD);
+    src->set_layer("base");
+  }
+  req.set_on_duplicate(on_duplicate == "skip"      ? pb::IF_DUPLICATE_BEHAVIOR_SKIP
+                       : on_duplicate == "replace" ? pb::IF_DUPLICATE_BEHAVIOR_OVERWRITE
+                                                   : pb::IF_DUPLICATE_BEHAVIOR_ERROR);
+  pb::RegisterWithDatasetResponse resp;
+  auto ctx = impl_->Context(dataset_id);
+  ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->RegisterWithDataset(ctx.get(), req, &resp), "RegisterWithDataset"));
+  ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
+  std::vector<Registration> out;
+  for (int64_t r = 0; r < batch->num_rows(); ++r) {
+    out.push_back({Column(*batch, "rerun_segment_id", r), Column(*batch, "rerun_storage_url", r),
+                   Column(*batch, "rerun_task_id", r)});
+  }
+  return out;
+}
+
+Result<std::vector<TaskResult>> CatalogClient::WaitForTasks(const std::vector<std::string>& task_ids,
+                                                            std::chrono::seconds timeout) {
+  pb::QueryTasksOnCompletionRequest req;
+  for (const auto& id : task_ids) req.add_ids()->set_id(id);
+  req.mutable_timeout()->set_seconds(timeout.count());
+  auto ctx = impl_->Context();
+  ctx->set_deadline(std::chrono::system_clock::now() + timeout + std::chrono::seconds(5));
+  auto reader = impl_->stub->QueryTasksOnCompletion(ctx.get(), req);
+  std::vector<TaskResult> out;
+  pb::QueryTasksOnCompletionResponse resp;
+  while (reader->Read(&resp)) {
+    ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      out.push_back({Column(*batch, "task_id", r), Column(*batch, "exec_status", r), Column(*batch, "msgs", r)});
+    }
+  }
+  ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "QueryTasksOnCompletion"));
+  return out;
+}
+
+Result<std::shared_ptr<arrow::Schema>> CatalogClient::DatasetSchema(const std::string& dataset_id) {
+  pb::GetDatasetSchemaRequest req;
+  pb::GetDatasetSchemaResponse resp;
+  auto ctx = impl_->Context(dataset_id);
+  ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->GetDatasetSchema(ctx.get(), req, &resp), "GetDatasetSchema"));
+  return rrd::ReadIpcSchema(arrow::Buffer::FromString(resp.schema().arrow_schema()), rrd::Where{"server response", 0});
+}
+
+Result<std::vector<std::string>> CatalogClient::SegmentIds(const std::string& dataset_id) {
+  pb::ScanSegmentTableRequest req;
+  req.add_columns("rerun_segment_id");
+  auto ctx = impl_->Context(dataset_id);
+  auto reader = impl_->stub->ScanSegmentTable(ctx.get(), req);
+  std::vector<std::string> out;
+  pb::ScanSegmentTableResponse resp;
+  while (reader->Read(&resp)) {
+    ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
+    for (int64_t r = 0; r < batch->num_rows(); ++r) out.push_back(Column(*batch, "rerun_segment_id", r));
+  }
+  ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "ScanSegmentTable"));
+  return out;
+}
+
+Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> CatalogClient::FetchSegments(
+    const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities) {
+  pb::QueryDatasetRequest req;
+  for (const auto& s : segments) req.add_segment_ids()->set_id(s);
+  for (const auto& e : entities) req.add_entity_paths()->set_path(e);
+  req.set_select_all_entity_paths(entities.empty());
+  auto ctx = impl_->Context(dataset_id);
+  auto reader = impl_->stub->QueryDataset(ctx.get(), req);
+  std::vector<std::shared_ptr<arrow::RecordBatch>> infos;
+  pb::QueryDatasetResponse resp;
+  while (reader->Read(&resp)) {
+    ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
+    if (batch->num_rows() > 0) infos.push_back(batch);
+  }
+  ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "QueryDataset"));
+  std::map<std::string, std::vector<std::shared_ptr<Chunk>>> out;
+  for (const auto& s : segments) out[s];
+  if (infos.empty()) return out;
+  pb::FetchChunksRequest fetch;
+  for (const auto& batch : infos) {
+    // Send back what the server needs to find the chunks: their keys.
+    auto keys = batch->GetColumnByName("chunk_key");
+    if (!keys) return Status::Invalid("QueryDataset response has no chunk_key column");
+    auto slim = arrow::RecordBatch::Make(arrow::schema({arrow::field("chunk_key", arrow::binary(), false)}),
+                                         batch->num_rows(), {keys});
+    ARROW_RETURN_NOT_OK(Encode(*slim, fetch.add_chunk_infos()));
+  }
+  auto fctx = impl_->Context();
+  auto chunks = impl_->stub->FetchChunks(fctx.get(), fetch);
+  pb::FetchChunksResponse fresp;
+  while (chunks->Read(&fresp)) {
+    for (const auto& msg : fresp.chunks()) {
+      ARROW_ASSIGN_OR_RAISE(auto envelope, rrd::DecodeArrowMsg(arrow::Buffer::FromString(msg.SerializeAsString()),
+                                                               rrd::Where{"server response", 0}));
+      ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(envelope, rrd::Where{"server response", 0}));
+      out[envelope.recording_id].push_back(std::move(chunk));
+    }
+  }
+  ARROW_RETURN_NOT_OK(FromGrpc(chunks->Finish(), "FetchChunks"));
+  return out;
+}
+
+}  // namespace chunkhouse::client

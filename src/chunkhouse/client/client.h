@@ -1,0 +1,59 @@
+#pragma once
+// A client for Rerun's catalog protocol (ours or Rerun's server): datasets, registration,
+// schemas, and the chunks of segments (QueryDataset + FetchChunks).
+#include <arrow/type_fwd.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chunkhouse/chunk/chunk.h"
+
+namespace chunkhouse::client {
+
+struct EntryInfo {
+  std::string id;  // 32 hex digits
+  std::string name;
+};
+
+struct Registration {
+  std::string segment_id;  // empty for a source that failed
+  std::string storage_url;
+  std::string task_id;
+};
+
+struct TaskResult {
+  std::string task_id;
+  std::string status;  // "success", or anything else for a failure
+  std::string message;
+};
+
+class CatalogClient {
+ public:
+  // "rerun+http://host:port" (or host:port); checks the connection with WhoAmI.
+  static Result<std::unique_ptr<CatalogClient>> Connect(const std::string& url);
+  ~CatalogClient();
+
+  Result<std::vector<EntryInfo>> Datasets(const std::optional<std::string>& name = std::nullopt);
+  Result<EntryInfo> CreateDataset(const std::string& name);
+  Result<EntryInfo> ReadDataset(const std::string& id);
+  Status DeleteDataset(const std::string& id);
+  Result<std::vector<Registration>> Register(const std::string& dataset_id, const std::vector<std::string>& urls,
+                                             const std::string& on_duplicate);
+  Result<std::vector<TaskResult>> WaitForTasks(const std::vector<std::string>& task_ids, std::chrono::seconds timeout);
+  Result<std::shared_ptr<arrow::Schema>> DatasetSchema(const std::string& dataset_id);
+  Result<std::vector<std::string>> SegmentIds(const std::string& dataset_id);
+  // Every chunk of the given segments (all when empty) and entities (all when empty), per segment.
+  Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> FetchSegments(
+      const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities);
+
+ private:
+  struct Impl;
+  explicit CatalogClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chunkhouse::client
