@@ -4,6 +4,8 @@ client (rerun-sdk's CatalogClient), one run.
 1. Register N recordings (default 1,000) in one `register([...]).wait()`; the server's resident
    memory afterwards.
 2. `dataset.reader(index="frame", fill_latest_at=True).to_arrow_table()` across 100 segments.
+Three runs: chunkhouse's client + server ("chunkhouse_client"), rerun-sdk's client against
+chunkhouse server ("chunkhouse"), and rerun-sdk's client + server ("rerun").
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ REF = Path(os.environ.get("CHUNKHOUSE_REF_VENV", REPO / ".venv-rerun"))
 CLIENT = textwrap.dedent(
     """
     import json, sys, time
-    import rerun as rr
+    try:
+        import rerun as rr
+    except ImportError:
+        import chunkhouse as rr
     address, files, query_segments = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
     client = rr.catalog.CatalogClient(address)
     ds = client.create_dataset(name="bench")
@@ -67,6 +72,12 @@ def start(cmd: list[str], pattern: str) -> tuple[subprocess.Popen, str]:
 
 
 def run(side: str, files: list[str], segments: int, data_dir: Path) -> dict:
+    client_python = [str(REF / "bin" / "python")]
+    env = None
+    if side == "chunkhouse_client":
+        side = "chunkhouse"
+        client_python = [sys.executable]
+        env = dict(os.environ, PYTHONPATH=str(REPO / "build" / "python"))
     if side == "chunkhouse":
         proc, address = start([str(REPO / "build" / "chunkhouse"), "server", "--port", "0", "--allow-dir", str(data_dir)],
                               r"(rerun\+http://[0-9.]+:\d+)")
@@ -75,8 +86,9 @@ def run(side: str, files: list[str], segments: int, data_dir: Path) -> dict:
         proc, _ = start([str(REF / "bin" / "rerun"), "server", "--port", str(port)], r"(rerun\+http://\S+)")
         address = f"rerun+http://127.0.0.1:{port}"
     try:
-        client = subprocess.Popen([str(REF / "bin" / "python"), "-c", CLIENT, address, json.dumps(files), str(segments)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        client = subprocess.Popen([*client_python, "-c", CLIENT, address, json.dumps(files), str(segments)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  env=env)
         line = client.stdout.readline()
         if not line:
             client.wait()
@@ -112,10 +124,15 @@ def main() -> None:
                             "--recording-id", f"rec_{i:05d}"], check=True, capture_output=True)
         files.append(str(f))
     results = {"files": args.files, "frames": args.frames, "query_segments": args.query_segments}
-    for side in ("chunkhouse", "rerun"):
+    for side in ("chunkhouse_client", "chunkhouse", "rerun"):
         results[side] = run(side, files, args.query_segments, data)
         print(side, results[side], flush=True)
     c, r = results["chunkhouse"], results["rerun"]
+    ours = results["chunkhouse_client"]
+    if "error" not in ours and "error" not in r:
+        results["query_speedup_our_client"] = r["query_seconds"] / ours["query_seconds"]
+        print(f"our client + server vs rerun-sdk client + server, query over {args.query_segments} segments: "
+              f"{results['query_speedup_our_client']:.1f}x")
     if "error" not in c and "error" not in r:
         results["register_speedup"] = r["register_seconds"] / c["register_seconds"]
         results["query_speedup"] = r["query_seconds"] / c["query_seconds"]
