@@ -146,10 +146,6 @@ Result<std::shared_ptr<arrow::RecordBatch>> TaskTable(const std::vector<catalog:
   return arrow::RecordBatch::Make(schema, static_cast<int64_t>(tasks.size()), arrays);
 }
 
-Status StatusFromGrpc(const grpc::Status& st) {
-  return st.ok() ? Status::OK() : Status::UnknownError(st.error_message());
-}
-
 // The dataset-level schema field of one store column (the Sorbet dataframe flavour).
 std::shared_ptr<arrow::Field> ColumnField(const StoreColumn& c) {
   std::vector<std::string> k{std::string(meta::kKind), std::string(meta::kEntityPath), std::string(meta::kComponent)};
@@ -407,12 +403,7 @@ class CloudService final : public pb::RerunCloudService::Service {
       if (!wanted_segments.empty() && !wanted_segments.count(s.segment.segment_id)) continue;
       auto reader = Reader(s.path);
       if (!reader.ok()) return ToGrpc(reader.status());
-      arrow::FixedSizeBinaryBuilder ids(arrow::fixed_size_binary(16));
-      arrow::StringBuilder seg, layer, paths;
-      arrow::BinaryBuilder keys;
-      arrow::BooleanBuilder statics;
-      arrow::UInt64Builder lens, unc;
-      std::vector<arrow::Int64Builder> starts(timelines.size());
+      ChunkInfoTable table(timelines);
       const auto& all = (*reader)->chunks();
       for (size_t i = 0; i < all.size(); ++i) {
         const auto& e = all[i];
@@ -420,27 +411,9 @@ class CloudService final : public pb::RerunCloudService::Service {
         if (!req->select_all_entity_paths() && !entities.count(EntityPath::Parse(e.entity_path).ToString())) continue;
         if (e.is_static ? req->exclude_static_data() : req->exclude_temporal_data()) continue;
         if (!e.is_static && !Relevant(e, q, has_latest_at, has_range)) continue;
-        uint8_t bytes[16];
-        e.chunk_id.ToBytes(bytes);
-        (void)ids.Append(bytes);
-        (void)seg.Append(s.segment.segment_id);
-        (void)layer.Append(s.segment.layer);
-        (void)keys.Append(fmt::format("{}\n{}\n{}", *dataset, s.segment.segment_id, i));
-        (void)paths.Append(EntityPath::Parse(e.entity_path).ToString());
-        (void)statics.Append(e.is_static);
-        (void)lens.Append(e.byte_size);
-        (void)unc.Append(e.byte_size_uncompressed);
-        for (size_t t = 0; t < timelines.size(); ++t) {
-          auto it = std::find_if(e.time_ranges.begin(), e.time_ranges.end(),
-                                 [&](const auto& r) { return r.first.name == timelines[t]; });
-          if (it == e.time_ranges.end()) {
-            (void)starts[t].AppendNull();
-          } else {
-            (void)starts[t].Append(it->second.min);
-          }
-        }
+        table.Add(e, s.segment, fmt::format("{}\n{}\n{}", *dataset, s.segment.segment_id, i));
       }
-      auto batch = FinishChunkInfo(chunk_schema, ids, seg, layer, keys, paths, statics, lens, unc, starts);
+      auto batch = table.Finish(chunk_schema);
       if (!batch.ok()) return ToGrpc(batch.status());
       if ((*batch)->num_rows() == 0) continue;
       pb::QueryDatasetResponse response;
@@ -449,13 +422,7 @@ class CloudService final : public pb::RerunCloudService::Service {
       wrote = true;
     }
     if (!wrote) {  // an empty result is one empty part with the full schema
-      arrow::FixedSizeBinaryBuilder ids(arrow::fixed_size_binary(16));
-      arrow::StringBuilder seg, layer, paths;
-      arrow::BinaryBuilder keys;
-      arrow::BooleanBuilder statics;
-      arrow::UInt64Builder lens, unc;
-      std::vector<arrow::Int64Builder> starts(timelines.size());
-      auto batch = FinishChunkInfo(chunk_schema, ids, seg, layer, keys, paths, statics, lens, unc, starts);
+      auto batch = arrow::RecordBatch::MakeEmpty(chunk_schema);
       if (!batch.ok()) return ToGrpc(batch.status());
       pb::QueryDatasetResponse response;
       if (auto st = ToDataframePart(**batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
@@ -581,22 +548,54 @@ class CloudService final : public pb::RerunCloudService::Service {
     return arrow::schema(f);
   }
 
-  static Result<std::shared_ptr<arrow::RecordBatch>> FinishChunkInfo(
-      const std::shared_ptr<arrow::Schema>& schema, arrow::FixedSizeBinaryBuilder& ids, arrow::StringBuilder& seg,
-      arrow::StringBuilder& layer, arrow::BinaryBuilder& keys, arrow::StringBuilder& paths,
-      arrow::BooleanBuilder& statics, arrow::UInt64Builder& lens, arrow::UInt64Builder& unc,
-      std::vector<arrow::Int64Builder>& starts) {
-    arrow::ArrayVector arrays;
-    for (arrow::ArrayBuilder* b : std::initializer_list<arrow::ArrayBuilder*>{&ids, &seg, &layer, &keys, &paths, &statics, &lens, &unc}) {
-      ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
-      arrays.push_back(a);
+  // The chunk-info rows of one segment, column by column.
+  struct ChunkInfoTable {
+    explicit ChunkInfoTable(const std::vector<std::string>& timelines) : timelines(timelines), starts(timelines.size()) {}
+
+    void Add(const rrd::ChunkEntry& e, const catalog::Segment& segment, const std::string& key) {
+      uint8_t bytes[16];
+      e.chunk_id.ToBytes(bytes);
+      (void)ids.Append(bytes);
+      (void)seg.Append(segment.segment_id);
+      (void)layer.Append(segment.layer);
+      (void)keys.Append(key);
+      (void)paths.Append(EntityPath::Parse(e.entity_path).ToString());
+      (void)statics.Append(e.is_static);
+      (void)lens.Append(e.byte_size);
+      (void)unc.Append(e.byte_size_uncompressed);
+      for (size_t t = 0; t < timelines.size(); ++t) {
+        auto it = std::find_if(e.time_ranges.begin(), e.time_ranges.end(),
+                               [&](const auto& r) { return r.first.name == timelines[t]; });
+        if (it == e.time_ranges.end()) {
+          (void)starts[t].AppendNull();
+        } else {
+          (void)starts[t].Append(it->second.min);  // exact: the client relies on it
+        }
+      }
     }
-    for (auto& b : starts) {
-      ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
-      arrays.push_back(a);
+
+    Result<std::shared_ptr<arrow::RecordBatch>> Finish(const std::shared_ptr<arrow::Schema>& schema) {
+      arrow::ArrayVector arrays;
+      for (arrow::ArrayBuilder* b :
+           std::initializer_list<arrow::ArrayBuilder*>{&ids, &seg, &layer, &keys, &paths, &statics, &lens, &unc}) {
+        ARROW_ASSIGN_OR_RAISE(auto a, b->Finish());
+        arrays.push_back(a);
+      }
+      for (auto& b : starts) {
+        ARROW_ASSIGN_OR_RAISE(auto a, b.Finish());
+        arrays.push_back(a);
+      }
+      return arrow::RecordBatch::Make(schema, arrays[0]->length(), arrays);
     }
-    return arrow::RecordBatch::Make(schema, arrays[0]->length(), arrays);
-  }
+
+    const std::vector<std::string>& timelines;
+    arrow::FixedSizeBinaryBuilder ids{arrow::fixed_size_binary(16)};
+    arrow::StringBuilder seg, layer, paths;
+    arrow::BinaryBuilder keys;
+    arrow::BooleanBuilder statics;
+    arrow::UInt64Builder lens, unc;
+    std::vector<arrow::Int64Builder> starts;
+  };
 
   static std::shared_ptr<arrow::Schema> SegmentTableSchema() {
     auto strings = arrow::list(arrow::field("item", arrow::utf8(), false));
