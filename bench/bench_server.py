@@ -26,6 +26,7 @@ REF = Path(os.environ.get("CHUNKHOUSE_REF_VENV", REPO / ".venv-rerun"))
 CLIENT = textwrap.dedent(
     """
     import json, sys, time
+    import datafusion  # loaded before timing, for both clients
     try:
         import rerun as rr
     except ImportError:

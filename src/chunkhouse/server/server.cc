@@ -287,6 +287,8 @@ class CloudService final : public pb::RerunCloudService::Service {
                                  arrow::field("rerun_storage_url", arrow::utf8(), false),
                                  arrow::field("rerun_task_id", arrow::utf8(), false)});
     auto batch = arrow::RecordBatch::Make(schema, arrays[0]->length(), arrays);
+    // Index the new segments now (footers, dataset schema), so the first query doesn't pay for it.
+    if (auto segments = SegmentsOf(*ctx); segments.ok()) (void)DatasetSchema(*segments);
     return ToGrpc(ToDataframePart(*batch, out->mutable_data()));
   }
 
