@@ -67,11 +67,13 @@ class _Reading:
     _segments: Optional[list[str]] = None
     _contents: Optional[list[str]] = None
 
+    def _arrow_schema(self) -> pa.Schema:
+        return _import_schema(self._entry._conn.schema(self._entry.id)[0])
+
     def schema(self) -> Schema:
-        schema = _import_schema(self._entry._conn.schema(self._entry.id)[0])
         index, comps = [], []
-        for f in schema:
-            md = {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
+        for f in self._arrow_schema():
+            md = _meta(f)
             if md.get("rerun:kind") == "index":
                 kind = "sequence" if pa.types.is_integer(f.type) else "timestamp" if pa.types.is_timestamp(f.type) else "duration"
                 index.append(IndexColumnDescriptor(f.name, kind))
@@ -96,12 +98,12 @@ class _Reading:
         exprs = [exprs] if isinstance(exprs, str) else list(exprs)
         return DatasetView(self._entry, self._segments, (self._contents or []) + exprs)
 
-    def _view_fields(self, index: Optional[str], contents, include_semantically_empty: bool,
+    @staticmethod
+    def _view_fields(schema: pa.Schema, index: Optional[str], contents, include_semantically_empty: bool,
                      include_tombstone: bool) -> list[pa.Field]:
         """The output columns, from the dataset's schema, as Rerun's dataset reader chooses them."""
-        schema = _import_schema(self._entry._conn.schema(self._entry.id)[0])
+        meta = _meta
         fields = [pa.field("rerun_segment_id", pa.utf8(), nullable=False)]
-        meta = lambda f: {k.decode(): v.decode() for k, v in (f.metadata or {}).items()}
         fields += sorted((f for f in schema if meta(f).get("rerun:kind") == "index"), key=lambda f: f.name)
         comps = [f for f in schema if meta(f).get("rerun:kind", "data") == "data"]
         entities = [meta(f).get("rerun:entity_path", "/") for f in comps]
@@ -130,10 +132,11 @@ class _Reading:
     def _table(self, index: Optional[str], contents: Any, fill: bool, using: Any = None,
                range_: Optional[tuple[int, int]] = None, include_semantically_empty_columns: bool = False,
                include_tombstone_columns: bool = False) -> pa.Table:
-        if index is not None and index not in [c.name for c in self.schema().index_columns()]:
-            names = ", ".join(c.name for c in self.schema().index_columns()) or "(none)"
-            raise ValueError(f"unknown index {index!r}: the dataset's timelines are {names}")
-        fields = self._view_fields(index, contents, include_semantically_empty_columns, include_tombstone_columns)
+        schema = self._arrow_schema()  # one round trip per query
+        timelines = sorted(f.name for f in schema if _meta(f).get("rerun:kind") == "index")
+        if index is not None and index not in timelines:
+            raise ValueError(f"unknown index {index!r}: the dataset's timelines are {', '.join(timelines) or '(none)'}")
+        fields = self._view_fields(schema, index, contents, include_semantically_empty_columns, include_tombstone_columns)
         target = pa.schema(fields)
         segments = self.segment_ids()
         stores = self._entry._conn.fetch(self._entry.id, segments, [])
@@ -168,6 +171,10 @@ class _Reading:
     def dataframe_query_view(self, *, index: str, contents: Any = "/**") -> "DataframeQueryView":
         """The older view API (seed 000): filter_partition_id, filter_range_nanos, fill_latest_at, df()."""
         return DataframeQueryView(self, index, _contents(contents))
+
+
+def _meta(field: pa.Field) -> dict[str, str]:
+    return {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
 
 
 def _import_schema(capsule) -> pa.Schema:
