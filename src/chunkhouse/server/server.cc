@@ -659,12 +659,17 @@ class CloudService final : public pb::RerunCloudService::Service {
   }
 
   Result<std::shared_ptr<ChunkStore>> Store(const SegmentFile& s) {
-    std::lock_guard lock(readers_mutex_);
     auto key = s.path + "\n" + s.segment.segment_id;
-    auto it = stores_.find(key);
-    if (it != stores_.end()) return it->second;
-    ARROW_ASSIGN_OR_RAISE(auto store, ChunkStore::Open(
-                                          s.path, StoreId{StoreKind::kRecording, s.segment.application_id, s.segment.segment_id}));
+    {
+      std::lock_guard lock(readers_mutex_);
+      auto it = stores_.find(key);
+      if (it != stores_.end()) return it->second;
+    }
+    // Over the cached reader: each file's footer is read once.
+    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(s.path));
+    ARROW_ASSIGN_OR_RAISE(auto store, ChunkStore::Open(reader, StoreId{StoreKind::kRecording, s.segment.application_id,
+                                                                       s.segment.segment_id}));
+    std::lock_guard lock(readers_mutex_);
     stores_[key] = store;
     return store;
   }

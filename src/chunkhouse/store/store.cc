@@ -145,6 +145,12 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::FromChunks(std::vector<std::shar
 
 Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(const std::string& path, std::optional<StoreId> which) {
   ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(path));
+  return Open(std::move(reader), std::move(which));
+}
+
+Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(std::shared_ptr<rrd::IndexedReader> reader,
+                                                     std::optional<StoreId> which) {
+  const std::string& path = reader->path();
   if (!which) {
     for (const auto& s : reader->stores()) {
       if (s.kind == StoreKind::kRecording) {

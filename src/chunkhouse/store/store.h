@@ -16,6 +16,10 @@
 
 namespace chunkhouse {
 
+namespace rrd {
+class IndexedReader;
+}
+
 // A component column of the store's schema.
 struct StoreColumn {
   EntityPath entity;
@@ -51,6 +55,9 @@ class ChunkStore {
   // Opens one store of an .rrd file (default: the first recording). With a footer the index
   // comes from the manifest and temporal chunks are decoded only when a query touches them.
   static Result<std::shared_ptr<ChunkStore>> Open(const std::string& path, std::optional<StoreId> store = std::nullopt);
+  // The same over a reader that is already open (its footer already read).
+  static Result<std::shared_ptr<ChunkStore>> Open(std::shared_ptr<rrd::IndexedReader> reader,
+                                                  std::optional<StoreId> store);
 
   const StoreSchema& schema() const { return schema_; }
   const std::optional<StoreId>& store_id() const { return store_id_; }
