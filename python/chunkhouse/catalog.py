@@ -6,8 +6,8 @@ the API of `rerun.catalog` as the seeds show it (000-002).
     dataset.register([f"file://{path}"]).wait()
     df = dataset.reader(index="frame_nr", fill_latest_at=True)   # datafusion.DataFrame
 
-The server selects and sends the chunks; the segments are then queried here with
-chunkhouse's engine, one segment at a time, and stacked with a `rerun_segment_id` column.
+The server selects and sends the chunks; chunkhouse's engine then queries each segment (in C++,
+on all cores) and stacks the rows with a `rerun_segment_id` column.
 """
 
 from __future__ import annotations
@@ -28,10 +28,8 @@ __all__ = ["AlreadyExistsError", "CatalogClient", "DataframeQueryView", "Dataset
            "NotFoundError", "RegistrationHandle", "RegistrationResult"]
 
 
-def _datafusion_frame(table: pa.Table):
-    import datafusion  # noqa: PLC0415  (optional: only the readers need it)
-
-    return datafusion.SessionContext().from_arrow(table)
+def _datafusion_frame(table: pa.Table, client: "CatalogClient"):
+    return client.ctx.from_arrow(table)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,36 +135,21 @@ class _Reading:
         if index is not None and index not in timelines:
             raise ValueError(f"unknown index {index!r}: the dataset's timelines are {', '.join(timelines) or '(none)'}")
         fields = self._view_fields(schema, index, contents, include_semantically_empty_columns, include_tombstone_columns)
-        target = pa.schema(fields)
-        segments = self.segment_ids()
-        stores = self._entry._conn.fetch(self._entry.id, segments, [])
+        segments = [] if self._segments is None else self.segment_ids()
+        if self._segments is not None and not segments:
+            return pa.schema(fields).empty_table()
         using_values = None if using is None else _index_values(using)
-        parts = []
-        for segment in sorted(stores):
-            if index is not None and index not in [n for n, _ in stores[segment].index_columns()]:
-                continue  # a segment without that timeline has no rows on it
-            stream = stores[segment].query(index, contents, include_semantically_empty_columns, include_tombstone_columns,
-                                           range_, None, using_values, None, fill, None)
-            table = pa.RecordBatchReader.from_stream(stream).read_all()
-            if table.num_columns == 0 or table.num_rows == 0:
-                continue
-            if index is None and not any((f.metadata or {}).get(b"rerun:kind") == b"data" for f in table.schema):
-                continue  # static-only: a segment without static data in the view has no row (as Rerun's reader)
-            n = table.num_rows
-            columns = [pa.array([segment] * n, pa.utf8())]
-            for f in fields[1:]:
-                columns.append(table.column(f.name) if f.name in table.schema.names else pa.nulls(n, f.type))
-            parts.append(pa.table(columns, schema=target))
-        if not parts:
-            return target.empty_table()
-        return pa.concat_tables(parts)
+        stream = self._entry._conn.query(self._entry.id, segments, index, contents, include_semantically_empty_columns,
+                                         include_tombstone_columns, range_, using_values, fill, pa.schema(fields))
+        return pa.RecordBatchReader.from_stream(stream).read_all()
 
     def reader(self, index: Optional[str], *, fill_latest_at: bool = False, using_index_values: Any = None,
                include_semantically_empty_columns: bool = False, include_tombstone_columns: bool = False):
         """All segments (or the filtered ones) as one datafusion.DataFrame with a rerun_segment_id column."""
         contents = _contents(" ".join(self._contents) if self._contents is not None else "/**")
         return _datafusion_frame(self._table(index, contents, fill_latest_at, using_index_values, None,
-                                             include_semantically_empty_columns, include_tombstone_columns))
+                                             include_semantically_empty_columns, include_tombstone_columns),
+                                 self._entry._client)
 
     def dataframe_query_view(self, *, index: str, contents: Any = "/**") -> "DataframeQueryView":
         """The older view API (seed 000): filter_partition_id, filter_range_nanos, fill_latest_at, df()."""
@@ -197,8 +180,9 @@ class DatasetView(_Reading):
 class DatasetEntry(_Reading):
     """A dataset on the server."""
 
-    def __init__(self, conn, id: str, name: str):
-        self._conn = conn
+    def __init__(self, client: "CatalogClient", id: str, name: str):
+        self._client = client
+        self._conn = client._conn
         self._entry = self
         self.id = id
         self.name = name
@@ -254,7 +238,8 @@ class DataframeQueryView:
 
     def df(self):
         source = self._source.filter_segments(self._segments) if self._segments is not None else self._source
-        return _datafusion_frame(source._table(self._index, self._contents, self._fill, None, self._range))
+        return _datafusion_frame(source._table(self._index, self._contents, self._fill, None, self._range),
+                                 source._entry._client)
 
 
 class CatalogClient:
@@ -263,16 +248,32 @@ class CatalogClient:
     def __init__(self, address: str, token: Optional[str] = None):
         self._address = address
         self._conn = _core.CatalogConnection(address)
+        self._ctx = None
+        try:  # made up front, as Rerun's client does, so the first reader does not pay for it
+            import datafusion  # noqa: PLC0415
+
+            self._ctx = datafusion.SessionContext()
+        except ImportError:
+            pass
+
+    @property
+    def ctx(self):
+        """The datafusion.SessionContext the readers' DataFrames belong to (one per client)."""
+        if self._ctx is None:
+            import datafusion  # noqa: PLC0415  (optional: only the readers need it)
+
+            self._ctx = datafusion.SessionContext()
+        return self._ctx
 
     def datasets(self) -> list[DatasetEntry]:
-        return [DatasetEntry(self._conn, i, n) for i, n in self._conn.datasets(None)]
+        return [DatasetEntry(self, i, n) for i, n in self._conn.datasets(None)]
 
     def dataset_names(self) -> list[str]:
         return [n for _, n in self._conn.datasets(None)]
 
     def create_dataset(self, name: str, *, exist_ok: bool = False) -> DatasetEntry:
         try:
-            return DatasetEntry(self._conn, *self._conn.create_dataset(name))
+            return DatasetEntry(self, *self._conn.create_dataset(name))
         except AlreadyExistsError:
             if exist_ok:
                 return self.get_dataset(name)
@@ -280,11 +281,11 @@ class CatalogClient:
 
     def get_dataset(self, name: Optional[str] = None, *, id: Optional[str] = None) -> DatasetEntry:
         if id is not None:
-            return DatasetEntry(self._conn, *self._conn.read_dataset(id))
+            return DatasetEntry(self, *self._conn.read_dataset(id))
         found = self._conn.datasets(name)
         if not found:
             raise LookupError(f"No dataset found with name {name!r}")
-        return DatasetEntry(self._conn, *self._conn.read_dataset(found[0][0]))
+        return DatasetEntry(self, *self._conn.read_dataset(found[0][0]))
 
     def get_dataset_entry(self, name: Optional[str] = None, *, id: Optional[str] = None) -> DatasetEntry:
         return self.get_dataset(name, id=id)

@@ -2,6 +2,7 @@
 // C Data Interface (PyCapsules), so record batches reach pyarrow without copies.
 #include <arrow/c/bridge.h>
 #include <arrow/record_batch.h>
+#include <arrow/table.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/filesystem.h>
 #include <nanobind/stl/map.h>
@@ -323,6 +324,31 @@ class CatalogConnection {
     }));
   }
   std::vector<std::string> SegmentIds(const std::string& id) { return ClientResult(client_->SegmentIds(id)); }
+  // A query across segments (see client::DatasetQuery); `columns` is a pyarrow schema.
+  QueryStream Query(const std::string& id, std::vector<std::string> segments, std::optional<std::string> index,
+                    std::vector<std::pair<std::string, std::optional<std::vector<std::string>>>> contents,
+                    bool include_semantically_empty, bool include_tombstone,
+                    std::optional<std::pair<int64_t, int64_t>> range, std::optional<Int64Array> using_values, bool fill,
+                    nb::object columns) {
+    client::DatasetQuery dq;
+    dq.segments = std::move(segments);
+    auto& q = dq.query;
+    q.index = std::move(index);
+    q.contents = std::move(contents);
+    q.include_semantically_empty_columns = include_semantically_empty;
+    q.include_tombstone_columns = include_tombstone;
+    q.range = range;
+    if (using_values) q.using_index_values = ToVector(*using_values);
+    q.fill_latest_at = fill;
+    nb::capsule capsule = nb::borrow<nb::capsule>(columns.attr("__arrow_c_schema__")());
+    dq.columns = Unwrap(arrow::ImportSchema(static_cast<ArrowSchema*>(PyCapsule_GetPointer(capsule.ptr(), "arrow_schema"))));
+    Result<std::shared_ptr<arrow::Table>> table;
+    {
+      nb::gil_scoped_release release;
+      table = client_->Query(id, dq);
+    }
+    return QueryStream(std::make_shared<arrow::TableBatchReader>(ClientResult(std::move(table))));
+  }
   // {segment id: Store of its chunks}
   std::map<std::string, Store> Fetch(const std::string& id, const std::vector<std::string>& segments,
                                      const std::vector<std::string>& entities) {
@@ -493,6 +519,9 @@ NB_MODULE(_core, m) {
       .def("wait", &CatalogConnection::Wait, "tasks"_a, "timeout"_a)
       .def("schema", &CatalogConnection::Schema, "id"_a)
       .def("segment_ids", &CatalogConnection::SegmentIds, "id"_a)
+      .def("query", &CatalogConnection::Query, "id"_a, "segments"_a, "index"_a.none(), "contents"_a,
+           "include_semantically_empty"_a, "include_tombstone"_a, "range"_a.none(), "using_values"_a.none(), "fill"_a,
+           "columns"_a)
       .def("fetch", &CatalogConnection::Fetch, "id"_a, "segments"_a, "entities"_a);
 
   nb::class_<RrdReader>(m, "RrdReader", "Read chunks from an RRD file.")

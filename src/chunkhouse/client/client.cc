@@ -5,7 +5,13 @@
 #include <arrow/buffer.h>
 #include <arrow/record_batch.h>
 #include <arrow/type.h>
+#include <arrow/table.h>
+#include <arrow/util/thread_pool.h>
 #include <grpcpp/grpcpp.h>
+
+#include <functional>
+
+#include "chunkhouse/base/metadata.h"
 
 #include "chunkhouse/rrd/codec.h"
 #include "chunkhouse/server/cloud.grpc.pb.h"
@@ -214,7 +220,7 @@ Result<std::vector<std::string>> CatalogClient::SegmentIds(const std::string& da
   return out;
 }
 
-Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> CatalogClient::FetchSegments(
+Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> CatalogClient::ChunkInfos(
     const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities) {
   pb::QueryDatasetRequest req;
   for (const auto& s : segments) req.add_segment_ids()->set_id(s);
@@ -229,9 +235,12 @@ Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> CatalogClient
     if (batch->num_rows() > 0) infos.push_back(batch);
   }
   ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "QueryDataset"));
-  std::map<std::string, std::vector<std::shared_ptr<Chunk>>> out;
-  for (const auto& s : segments) out[s];
-  if (infos.empty()) return out;
+  return infos;
+}
+
+Status CatalogClient::FetchChunks(const std::vector<std::shared_ptr<arrow::RecordBatch>>& infos,
+                                  const std::function<Status(std::shared_ptr<arrow::Buffer>)>& on_chunk) {
+  if (infos.empty()) return Status::OK();
   pb::FetchChunksRequest fetch;
   for (const auto& batch : infos) {
     // Send back what the server needs to find the chunks: their keys.
@@ -241,19 +250,150 @@ Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> CatalogClient
                                          batch->num_rows(), {keys});
     ARROW_RETURN_NOT_OK(Encode(*slim, fetch.add_chunk_infos()));
   }
-  auto fctx = impl_->Context();
-  auto chunks = impl_->stub->FetchChunks(fctx.get(), fetch);
-  pb::FetchChunksResponse fresp;
-  while (chunks->Read(&fresp)) {
-    for (const auto& msg : fresp.chunks()) {
-      ARROW_ASSIGN_OR_RAISE(auto envelope, rrd::DecodeArrowMsg(arrow::Buffer::FromString(msg.SerializeAsString()),
-                                                               rrd::Where{"server response", 0}));
-      ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(envelope, rrd::Where{"server response", 0}));
-      out[envelope.recording_id].push_back(std::move(chunk));
+  auto ctx = impl_->Context();
+  auto chunks = impl_->stub->FetchChunks(ctx.get(), fetch);
+  pb::FetchChunksResponse resp;
+  Status st;
+  while (st.ok() && chunks->Read(&resp)) {
+    for (auto& msg : *resp.mutable_chunks()) {
+      st = on_chunk(arrow::Buffer::FromString(std::move(msg)));
+      if (!st.ok()) break;
     }
   }
-  ARROW_RETURN_NOT_OK(FromGrpc(chunks->Finish(), "FetchChunks"));
+  if (!st.ok()) {
+    ctx->TryCancel();
+    (void)chunks->Finish();
+    return st;
+  }
+  return FromGrpc(chunks->Finish(), "FetchChunks");
+}
+
+Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> CatalogClient::FetchSegments(
+    const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities) {
+  ARROW_ASSIGN_OR_RAISE(auto infos, ChunkInfos(dataset_id, segments, entities));
+  std::map<std::string, std::vector<std::shared_ptr<Chunk>>> out;
+  for (const auto& s : segments) out[s];
+  const rrd::Where where{"server response", 0};
+  ARROW_RETURN_NOT_OK(FetchChunks(infos, [&](std::shared_ptr<arrow::Buffer> bytes) -> Status {
+    ARROW_ASSIGN_OR_RAISE(auto envelope, rrd::DecodeArrowMsg(std::move(bytes), where));
+    ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(envelope, where));
+    out[envelope.recording_id].push_back(std::move(chunk));
+    return Status::OK();
+  }));
   return out;
+}
+
+namespace {
+
+// One segment's rows, in the dataset query's columns.
+// Decodes its chunks, then runs the query over them.
+Result<std::shared_ptr<arrow::Table>> QuerySegment(const std::string& segment,
+                                                   const std::vector<rrd::ArrowMsgEnvelope>& messages,
+                                                   const DatasetQuery& dq) {
+  const rrd::Where where{"server response", 0};
+  std::vector<std::shared_ptr<Chunk>> chunks;
+  chunks.reserve(messages.size());
+  for (const auto& m : messages) {
+    ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(m, where));
+    chunks.push_back(std::move(chunk));
+  }
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<const ChunkStore> store, ChunkStore::FromChunks(std::move(chunks)));
+  const auto& q = dq.query;
+  if (q.index) {
+    const auto& tls = store->schema().timelines;
+    // A segment without the timeline has no rows on it.
+    if (std::none_of(tls.begin(), tls.end(), [&](const Timeline& t) { return t.name == *q.index; })) return nullptr;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto reader, query::Execute(store, q));
+  ARROW_ASSIGN_OR_RAISE(auto table, reader->ToTable());
+  if (table->num_rows() == 0 || table->num_columns() == 0) return nullptr;
+  if (!q.index) {
+    // Static only: a segment with no static data in the view has no row (as Rerun's reader).
+    const auto& fields = table->schema()->fields();
+    if (std::none_of(fields.begin(), fields.end(), [](const auto& f) {
+          return meta::Get(*f, meta::kKind).value_or("") == meta::kKindData;
+        })) {
+      return nullptr;
+    }
+  }
+  const int64_t n = table->num_rows();
+  arrow::StringBuilder ids;
+  ARROW_RETURN_NOT_OK(ids.Reserve(n));
+  ARROW_RETURN_NOT_OK(ids.ReserveData(n * static_cast<int64_t>(segment.size())));
+  for (int64_t r = 0; r < n; ++r) ids.UnsafeAppend(segment);
+  ARROW_ASSIGN_OR_RAISE(auto id_array, ids.Finish());
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> columns{std::make_shared<arrow::ChunkedArray>(id_array)};
+  for (int i = 1; i < dq.columns->num_fields(); ++i) {
+    const auto& f = dq.columns->field(i);
+    if (auto col = table->GetColumnByName(f->name())) {
+      if (!col->type()->Equals(*f->type())) {
+        return Status::Invalid(fmt::format("segment {}: column {} is {}, the dataset says {}", segment, f->name(),
+                                           col->type()->ToString(), f->type()->ToString()));
+      }
+      columns.push_back(col);
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(f->type(), n));
+      columns.push_back(std::make_shared<arrow::ChunkedArray>(nulls));
+    }
+  }
+  return arrow::Table::Make(dq.columns, std::move(columns), n);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& dataset_id, const DatasetQuery& query) {
+  if (!query.columns || query.columns->num_fields() == 0 || query.columns->field(0)->name() != "rerun_segment_id") {
+    return Status::Invalid("a dataset query's columns start with rerun_segment_id");
+  }
+  auto dq = std::make_shared<const DatasetQuery>(query);  // shared with the workers
+  ARROW_ASSIGN_OR_RAISE(auto infos, ChunkInfos(dataset_id, dq->segments, {}));
+  // How many chunks each segment has: a segment is queried as soon as all of them arrived.
+  std::map<std::string, int64_t> expected;
+  for (const auto& batch : infos) {
+    auto col = batch->GetColumnByName("chunk_segment_id");
+    if (!col || col->type_id() != arrow::Type::STRING) {
+      return Status::Invalid("QueryDataset response has no chunk_segment_id column");
+    }
+    const auto& ids = static_cast<const arrow::StringArray&>(*col);
+    for (int64_t r = 0; r < ids.length(); ++r) ++expected[ids.GetString(r)];
+  }
+  using Part = arrow::Future<std::shared_ptr<arrow::Table>>;
+  std::map<std::string, Part> parts;  // by segment id: rows come out in segment order
+  std::map<std::string, std::vector<rrd::ArrowMsgEnvelope>> arrived;
+  auto* workers = arrow::internal::GetCpuThreadPool();
+  auto submit = [&](const std::string& segment) -> Status {
+    auto node = arrived.extract(segment);
+    ARROW_ASSIGN_OR_RAISE(auto part, workers->Submit([dq, segment, messages = std::move(node.mapped())] {
+      return QuerySegment(segment, messages, *dq);
+    }));
+    parts.emplace(segment, std::move(part));
+    return Status::OK();
+  };
+  const rrd::Where where{"server response", 0};
+  Status fetched = FetchChunks(infos, [&](std::shared_ptr<arrow::Buffer> bytes) -> Status {
+    ARROW_ASSIGN_OR_RAISE(auto envelope, rrd::DecodeArrowMsg(std::move(bytes), where));  // the header only
+    std::string segment = envelope.recording_id;
+    auto& list = arrived[segment];
+    list.push_back(std::move(envelope));
+    if (static_cast<int64_t>(list.size()) == expected[segment]) return submit(segment);
+    return Status::OK();
+  });
+  while (fetched.ok() && !arrived.empty()) fetched = submit(arrived.begin()->first);  // counts did not match
+  std::vector<std::shared_ptr<arrow::Table>> found;
+  Status first = fetched;
+  for (auto& [segment, part] : parts) {  // wait for every worker, even after an error
+    const auto& result = part.result();
+    if (!result.ok()) {
+      if (first.ok()) first = result.status();
+    } else if (*result) {
+      found.push_back(*result);
+    }
+  }
+  ARROW_RETURN_NOT_OK(first);
+  if (found.empty()) return arrow::Table::MakeEmpty(dq->columns);
+  ARROW_ASSIGN_OR_RAISE(auto table, arrow::ConcatenateTables(found));
+  // Few large batches: consumers such as DataFusion pay per batch.
+  return table->CombineChunks();
 }
 
 }  // namespace chunkhouse::client

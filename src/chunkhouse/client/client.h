@@ -4,6 +4,7 @@
 #include <arrow/type_fwd.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "chunkhouse/chunk/chunk.h"
+#include "chunkhouse/query/query.h"
 
 namespace chunkhouse::client {
 
@@ -23,6 +25,16 @@ struct Registration {
   std::string segment_id;  // empty for a source that failed
   std::string storage_url;
   std::string task_id;
+};
+
+// A dataframe query across the segments of a dataset, answered as Rerun's dataset reader does:
+// each segment is queried on its own and the rows are stacked, segment by segment in id order.
+struct DatasetQuery {
+  std::vector<std::string> segments;  // empty = all of the dataset's segments
+  query::QueryExpression query;       // applied to each segment
+  // The output columns: "rerun_segment_id" first, then the view's columns. A column a segment
+  // lacks is null in its rows.
+  std::shared_ptr<arrow::Schema> columns;
 };
 
 struct TaskResult {
@@ -49,8 +61,17 @@ class CatalogClient {
   // Every chunk of the given segments (all when empty) and entities (all when empty), per segment.
   Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> FetchSegments(
       const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities);
+  // Fetches the segments' chunks and runs `query` over them (decoding and querying on all cores).
+  Result<std::shared_ptr<arrow::Table>> Query(const std::string& dataset_id, const DatasetQuery& query);
 
  private:
+  // QueryDataset: the chunk-info rows of the given segments and entities (all when empty).
+  Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ChunkInfos(const std::string& dataset_id,
+                                                                     const std::vector<std::string>& segments,
+                                                                     const std::vector<std::string>& entities);
+  // FetchChunks: each chunk's encoded ArrowMsg, handed over as it arrives.
+  Status FetchChunks(const std::vector<std::shared_ptr<arrow::RecordBatch>>& infos,
+                     const std::function<Status(std::shared_ptr<arrow::Buffer>)>& on_chunk);
   struct Impl;
   explicit CatalogClient(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -591,10 +591,12 @@ class QueryReader : public arrow::RecordBatchReader {
     ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(cs.column->type));
     ARROW_RETURN_NOT_OK(builder->Reserve(static_cast<int64_t>(n)));
     if (cs.static_value) {
-      for (size_t i = 0; i < n; ++i) ARROW_RETURN_NOT_OK(builder->AppendArraySlice(*cs.static_value->data(), 0, 1));
+      const arrow::ArraySpan span(*cs.static_value->data());  // made once: it is costly to build
+      for (size_t i = 0; i < n; ++i) ARROW_RETURN_NOT_OK(builder->AppendArraySlice(span, 0, 1));
       return builder->Finish();
     }
     // Append runs of consecutive rows from the same source in one call.
+    std::vector<std::unique_ptr<arrow::ArraySpan>> spans(cs.sources.size());
     size_t i = 0;
     while (i < n) {
       const Entry* e = chosen[i];
@@ -610,8 +612,9 @@ class QueryReader : public arrow::RecordBatchReader {
              chosen[j]->row == e->row + static_cast<int64_t>(j - i)) {
         ++j;
       }
-      const auto& src = cs.sources[e->src];
-      ARROW_RETURN_NOT_OK(builder->AppendArraySlice(*src.list->data(), e->row, static_cast<int64_t>(j - i)));
+      auto& span = spans[e->src];
+      if (!span) span = std::make_unique<arrow::ArraySpan>(*cs.sources[e->src].list->data());
+      ARROW_RETURN_NOT_OK(builder->AppendArraySlice(*span, e->row, static_cast<int64_t>(j - i)));
       i = j;
     }
     return builder->Finish();

@@ -7,8 +7,10 @@
 #include <arrow/util/key_value_metadata.h>
 #include <grpcpp/grpcpp.h>
 
+#include <charconv>
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -400,12 +402,25 @@ class CloudService final : public pb::RerunCloudService::Service {
       if (meta::Get(*f, meta::kKind) == std::string(meta::kKindIndex)) timelines.push_back(f->name());
     }
     auto chunk_schema = ChunkInfoSchema(timelines);
+    // All segments' rows in as few parts as possible: one per 64k chunks.
+    std::optional<ChunkInfoTable> table;
+    int64_t rows = 0;
     bool wrote = false;
+    auto flush = [&]() -> grpc::Status {
+      auto batch = table->Finish(chunk_schema);
+      if (!batch.ok()) return ToGrpc(batch.status());
+      pb::QueryDatasetResponse response;
+      if (auto st = ToDataframePart(**batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
+      writer->Write(response);
+      table.reset();
+      rows = 0;
+      wrote = true;
+      return grpc::Status::OK;
+    };
     for (const auto& s : *segments) {
       if (!wanted_segments.empty() && !wanted_segments.count(s.segment.segment_id)) continue;
       auto reader = Reader(s.path);
       if (!reader.ok()) return ToGrpc(reader.status());
-      ChunkInfoTable table(timelines);
       const auto& all = (*reader)->chunks();
       for (size_t i = 0; i < all.size(); ++i) {
         const auto& e = all[i];
@@ -413,15 +428,15 @@ class CloudService final : public pb::RerunCloudService::Service {
         if (!req->select_all_entity_paths() && !entities.count(EntityPath::Parse(e.entity_path).ToString())) continue;
         if (e.is_static ? req->exclude_static_data() : req->exclude_temporal_data()) continue;
         if (!e.is_static && !Relevant(e, q, has_latest_at, has_range)) continue;
-        table.Add(e, s.segment, fmt::format("{}\n{}\n{}", *dataset, s.segment.segment_id, i));
+        if (!table) table.emplace(timelines);
+        table->Add(e, s.segment, fmt::format("{}\n{}\n{}", *dataset, s.segment.segment_id, i));
+        if (++rows >= 65536) {
+          if (auto st = flush(); !st.ok()) return st;
+        }
       }
-      auto batch = table.Finish(chunk_schema);
-      if (!batch.ok()) return ToGrpc(batch.status());
-      if ((*batch)->num_rows() == 0) continue;
-      pb::QueryDatasetResponse response;
-      if (auto st = ToDataframePart(**batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
-      writer->Write(response);
-      wrote = true;
+    }
+    if (table) {
+      if (auto st = flush(); !st.ok()) return st;
     }
     if (!wrote) {  // an empty result is one empty part with the full schema
       auto batch = arrow::RecordBatch::MakeEmpty(chunk_schema);
@@ -437,6 +452,7 @@ class CloudService final : public pb::RerunCloudService::Service {
                            grpc::ServerWriter<pb::FetchChunksResponse>* writer) override {
     pb::FetchChunksResponse response;
     size_t pending_bytes = 0;
+    SegmentPaths files;  // looked up once per dataset in this request, not once per chunk
     for (const auto& part : req->chunk_infos()) {
       auto batch = FromDataframePart(part);
       if (!batch.ok()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, batch.status().message());
@@ -446,13 +462,12 @@ class CloudService final : public pb::RerunCloudService::Service {
       }
       const auto& key_array = static_cast<const arrow::BinaryArray&>(*keys);
       for (int64_t r = 0; r < key_array.length(); ++r) {
-        auto bytes = ChunkBytes(key_array.GetString(r));
+        auto bytes = ChunkBytes(key_array.GetView(r), files);
         if (!bytes.ok()) return ToGrpc(bytes.status());
-        if (!response.add_chunks()->ParseFromArray((*bytes)->data(), static_cast<int>((*bytes)->size()))) {
-          return grpc::Status(grpc::StatusCode::INTERNAL, "stored chunk is not an ArrowMsg");
-        }
+        response.add_chunks()->assign(reinterpret_cast<const char*>((*bytes)->data()),
+                                      static_cast<size_t>((*bytes)->size()));
         pending_bytes += static_cast<size_t>((*bytes)->size());
-        if (pending_bytes > (16u << 20)) {
+        if (pending_bytes > (1u << 20)) {  // ~1 MiB per message: the client decodes while more arrive
           writer->Write(response);
           response.Clear();
           pending_bytes = 0;
@@ -490,20 +505,29 @@ class CloudService final : public pb::RerunCloudService::Service {
     return reader;
   }
 
-  Result<std::shared_ptr<arrow::Buffer>> ChunkBytes(const std::string& key) {
+  // dataset id -> segment id -> file path
+  using SegmentPaths = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
+
+  // The stored bytes of the chunk a chunk_key ("dataset\nsegment\nindex") names.
+  Result<std::shared_ptr<arrow::Buffer>> ChunkBytes(std::string_view key, SegmentPaths& files) {
     auto a = key.find('\n'), b = key.rfind('\n');
-    if (a == std::string::npos || a == b) return Status::Invalid("undecodable chunk_key");
-    std::string dataset = key.substr(0, a), segment = key.substr(a + 1, b - a - 1);
+    if (a == std::string_view::npos || a == b) return Status::Invalid("undecodable chunk_key");
+    std::string_view dataset = key.substr(0, a), segment = key.substr(a + 1, b - a - 1), digits = key.substr(b + 1);
     size_t index = 0;
-    try {
-      index = std::stoul(key.substr(b + 1));
-    } catch (...) {
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
       return Status::Invalid("undecodable chunk_key");
     }
-    ARROW_ASSIGN_OR_RAISE(auto segments, catalog_.Segments(dataset));
-    auto it = std::find_if(segments.begin(), segments.end(), [&](const auto& s) { return s.segment_id == segment; });
-    if (it == segments.end()) return Status::KeyError(fmt::format("no segment '{}' in dataset {}", segment, dataset));
-    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(it->storage_url.substr(7)));
+    auto ds = files.find(dataset);
+    if (ds == files.end()) {
+      ARROW_ASSIGN_OR_RAISE(auto segments, catalog_.Segments(std::string(dataset)));
+      std::map<std::string, std::string, std::less<>> paths;
+      for (auto& s : segments) paths[s.segment_id] = s.storage_url.substr(std::string_view("file://").size());
+      ds = files.emplace(std::string(dataset), std::move(paths)).first;
+    }
+    auto it = ds->second.find(segment);
+    if (it == ds->second.end()) return Status::KeyError(fmt::format("no segment '{}' in dataset {}", segment, dataset));
+    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(it->second));
     if (index >= reader->chunks().size()) return Status::KeyError("chunk_key names no chunk");
     const auto& entry = reader->chunks()[index];
     if (entry.store.recording_id != segment) return Status::KeyError("chunk_key names no chunk of that segment");
