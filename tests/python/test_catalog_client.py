@@ -174,3 +174,17 @@ def test_our_client_against_rerun_server(files, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_reregistering_a_rewritten_file_serves_the_new_contents(tmp_path, chunkhouse_bin):
+    # The server keeps each file's footer reader: registering again must replace it.
+    path = tmp_path / "rec.rrd"
+    subprocess.run([chunkhouse_bin, "sample", str(path), "--frames", "5", "--recording-id", "rec"], check=True)
+    with rr.server.Server(datasets={"ds": [path]}) as server:
+        dataset = server.client().get_dataset("ds")
+        before = dataset.reader(index="frame").to_arrow_table()
+        assert sorted(before.column("frame").to_pylist()) == list(range(5))
+        subprocess.run([chunkhouse_bin, "sample", str(path), "--frames", "12", "--recording-id", "rec"], check=True)
+        dataset.register(path.resolve().as_uri(), on_duplicate="replace").wait()
+        after = dataset.reader(index="frame").to_arrow_table()
+        assert sorted(after.column("frame").to_pylist()) == list(range(12))

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,10 @@
 #include "chunkhouse/base/status.h"
 
 struct sqlite3;
+
+namespace chunkhouse::rrd {
+class IndexedReader;
+}
 
 namespace chunkhouse::catalog {
 
@@ -53,6 +58,9 @@ struct Options {
   std::optional<std::string> storage_dir;  // durable catalog (catalog.sqlite3 in it); none = memory
   std::vector<std::string> allowed_dirs;   // registration is refused outside these
   int workers = 2;
+  // Called with each file's footer reader once its registration is committed, so that a server
+  // can keep the reader instead of opening the file a second time.
+  std::function<void(const std::string& path, std::shared_ptr<rrd::IndexedReader> reader)> on_indexed;
 };
 
 class Catalog {

@@ -7,6 +7,11 @@
 #include <arrow/record_batch.h>
 #include <lz4.h>
 
+#include <algorithm>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
@@ -53,7 +58,58 @@ Result<std::shared_ptr<arrow::Buffer>> Lz4Compress(const arrow::Buffer& input) {
   return std::shared_ptr<arrow::Buffer>(std::move(out));
 }
 
-Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
+namespace {
+
+// Decoded schemas by the bytes of their IPC message. Recordings repeat a few schemas over and
+// over (every chunk of an entity, the manifest of every file from one recorder), and decoding a
+// schema with its field metadata costs more than decoding a small batch.
+class SchemaCache {
+ public:
+  static SchemaCache& Instance() {
+    static SchemaCache cache;
+    return cache;
+  }
+
+  Result<std::shared_ptr<arrow::Schema>> Get(const arrow::ipc::Message& message) {
+    const auto& md = *message.metadata();
+    std::string_view key(reinterpret_cast<const char*>(md.data()), static_cast<size_t>(md.size()));
+    {
+      std::lock_guard lock(mutex_);
+      auto it = schemas_.find(key);
+      if (it != schemas_.end()) return it->second;
+    }
+    arrow::ipc::DictionaryMemo memo;
+    ARROW_ASSIGN_OR_RAISE(auto schema, arrow::ipc::ReadSchema(message, &memo));
+    if (HasDictionary(schema->fields())) return nullptr;  // needs the dictionary batches: not cached
+    std::lock_guard lock(mutex_);
+    if (schemas_.size() >= kMaxEntries || bytes_ + key.size() > kMaxBytes) {
+      schemas_.clear();  // bounded: hostile input cannot grow it without end
+      bytes_ = 0;
+    }
+    bytes_ += key.size();
+    return schemas_.try_emplace(std::string(key), schema).first->second;
+  }
+
+ private:
+  static bool HasDictionary(const arrow::FieldVector& fields) {
+    return std::any_of(fields.begin(), fields.end(), [](const auto& f) {
+      return f->type()->id() == arrow::Type::DICTIONARY || HasDictionary(f->type()->fields());
+    });
+  }
+
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr size_t kMaxEntries = 4096;
+  static constexpr size_t kMaxBytes = 64u << 20;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<arrow::Schema>, Hash, std::equal_to<>> schemas_;
+  size_t bytes_ = 0;
+};
+
+Result<std::shared_ptr<arrow::RecordBatch>> ReadWithStreamReader(std::shared_ptr<arrow::Buffer> ipc,
+                                                                 const Where& where) {
   auto input = std::make_shared<arrow::io::BufferReader>(std::move(ipc));
   auto reader = arrow::ipc::RecordBatchStreamReader::Open(input);
   if (!reader.ok()) {
@@ -63,19 +119,64 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::
   Status st = (*reader)->ReadNext(&batch);
   if (!st.ok()) return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", st.message());
   if (!batch) return ParseError(where.file, where.offset, "Arrow IPC stream holds no record batch");
+  return batch;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
+  // A schema message then a record batch message; the schema comes from the cache when it can.
+  arrow::io::BufferReader input(ipc);
+  auto messages = arrow::ipc::MessageReader::Open(&input);
+  auto schema_msg = messages->ReadNextMessage();
+  if (!schema_msg.ok() || !*schema_msg || (*schema_msg)->type() != arrow::ipc::MessageType::SCHEMA) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC stream: {}",
+                       !schema_msg.ok() ? schema_msg.status().message() : std::string("no schema message first"));
+  }
+  auto schema = SchemaCache::Instance().Get(**schema_msg);
+  if (!schema.ok()) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC stream: {}", schema.status().message());
+  }
+  std::shared_ptr<arrow::RecordBatch> batch;
+  if (*schema == nullptr) {
+    ARROW_ASSIGN_OR_RAISE(batch, ReadWithStreamReader(std::move(ipc), where));
+  } else {
+    auto batch_msg = messages->ReadNextMessage();
+    if (!batch_msg.ok()) {
+      return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", batch_msg.status().message());
+    }
+    if (!*batch_msg) return ParseError(where.file, where.offset, "Arrow IPC stream holds no record batch");
+    if ((*batch_msg)->type() != arrow::ipc::MessageType::RECORD_BATCH) {
+      return ParseError(where.file, where.offset, "bad Arrow IPC record batch: expected a record batch message");
+    }
+    arrow::ipc::DictionaryMemo memo;
+    auto read = arrow::ipc::ReadRecordBatch(**batch_msg, *schema, &memo, arrow::ipc::IpcReadOptions::Defaults());
+    if (!read.ok()) return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", read.status().message());
+    batch = std::move(*read);
+  }
   // Untrusted bytes: check every offset, length and union id before anyone reads them.
-  st = batch->ValidateFull();
+  Status st = batch->ValidateFull();
   if (!st.ok()) return ParseErrorF(where.file, where.offset, "invalid Arrow data: {}", st.message());
   return batch;
 }
 
 Result<std::shared_ptr<arrow::Schema>> ReadIpcSchema(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
-  auto input = std::make_shared<arrow::io::BufferReader>(std::move(ipc));
-  auto reader = arrow::ipc::RecordBatchStreamReader::Open(input);
-  if (!reader.ok()) {
-    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}", reader.status().message());
+  arrow::io::BufferReader input(std::move(ipc));
+  auto messages = arrow::ipc::MessageReader::Open(&input);
+  auto schema_msg = messages->ReadNextMessage();
+  if (!schema_msg.ok() || !*schema_msg || (*schema_msg)->type() != arrow::ipc::MessageType::SCHEMA) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}",
+                       !schema_msg.ok() ? schema_msg.status().message() : std::string("no schema message first"));
   }
-  return (*reader)->schema();
+  auto schema = SchemaCache::Instance().Get(**schema_msg);
+  if (!schema.ok()) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}", schema.status().message());
+  }
+  if (*schema) return *schema;
+  arrow::ipc::DictionaryMemo memo;
+  auto direct = arrow::ipc::ReadSchema(**schema_msg, &memo);
+  if (!direct.ok()) return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}", direct.status().message());
+  return *direct;
 }
 
 Result<std::shared_ptr<arrow::Buffer>> WriteIpcBatch(const arrow::RecordBatch& batch) {

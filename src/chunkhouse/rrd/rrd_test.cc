@@ -1,4 +1,5 @@
 #include <arrow/api.h>
+#include <arrow/util/key_value_metadata.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <random>
 
 #include "chunkhouse/chunk/sample.h"
+#include "chunkhouse/rrd/codec.h"
 #include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/rrd/verify.h"
 #include "chunkhouse/rrd/writer.h"
@@ -353,3 +355,28 @@ TEST(Verify, DetectsAFooterThatDisagreesWithTheData) {
 
 }  // namespace
 }  // namespace chunkhouse::rrd
+
+// IPC decoding reuses schemas by their message bytes: equal bytes give equal batches, different
+// metadata is never confused, and dictionary columns (not cached) still decode.
+TEST(Codec, IpcSchemaReuseKeepsBatchesApart) {
+  auto make = [](std::string meta_value, std::vector<int64_t> values) {
+    arrow::Int64Builder b;
+    EXPECT_TRUE(b.AppendValues(values).ok());
+    auto schema = arrow::schema({arrow::field("x", arrow::int64(), true, arrow::key_value_metadata({"k"}, {meta_value}))});
+    return arrow::RecordBatch::Make(schema, static_cast<int64_t>(values.size()), {b.Finish().ValueOrDie()});
+  };
+  chunkhouse::rrd::Where where{"test", 0};
+  for (const auto& batch : {make("a", {1, 2, 3}), make("a", {4, 5}), make("b", {6})}) {
+    auto ipc = chunkhouse::rrd::WriteIpcBatch(*batch).ValueOrDie();
+    auto back = chunkhouse::rrd::ReadIpcBatch(ipc, where).ValueOrDie();
+    EXPECT_TRUE(back->Equals(*batch, /*check_metadata=*/true)) << back->ToString();
+  }
+  arrow::StringDictionaryBuilder dict;
+  ASSERT_TRUE(dict.Append("red").ok());
+  ASSERT_TRUE(dict.Append("blue").ok());
+  ASSERT_TRUE(dict.Append("red").ok());
+  auto array = dict.Finish().ValueOrDie();
+  auto batch = arrow::RecordBatch::Make(arrow::schema({arrow::field("c", array->type())}), 3, {array});
+  auto back = chunkhouse::rrd::ReadIpcBatch(chunkhouse::rrd::WriteIpcBatch(*batch).ValueOrDie(), where).ValueOrDie();
+  EXPECT_TRUE(back->Equals(*batch)) << back->ToString();
+}

@@ -170,9 +170,61 @@ std::shared_ptr<arrow::Field> ColumnField(const StoreColumn& c) {
   return arrow::field(c.ColumnName(), c.type, true, Md(k, v));
 }
 
+// What the server knows about each registered file: its footer reader (filled by registration,
+// so no file is opened twice) and, for files without a footer, a store of its chunks.
+class FileIndex {
+ public:
+  // Registration (re)indexed a file: keep its reader, forget what was derived from the old one.
+  void Put(const std::string& path, std::shared_ptr<rrd::IndexedReader> reader) {
+    std::lock_guard lock(mutex_);
+    readers_[path] = std::move(reader);
+    for (auto it = stores_.lower_bound(path + "\n"); it != stores_.end() && it->first.rfind(path + "\n", 0) == 0;) {
+      it = stores_.erase(it);
+    }
+    ++generation_;
+  }
+
+  Result<std::shared_ptr<rrd::IndexedReader>> Reader(const std::string& path) {
+    {
+      std::lock_guard lock(mutex_);
+      auto it = readers_.find(path);
+      if (it != readers_.end()) return it->second;
+    }
+    ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(path));
+    std::lock_guard lock(mutex_);
+    return readers_.try_emplace(path, reader).first->second;
+  }
+
+  // One recording of a file as a store (over the cached reader).
+  Result<std::shared_ptr<ChunkStore>> Store(const std::string& path, const StoreId& id) {
+    auto key = path + "\n" + id.recording_id;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = stores_.find(key);
+      if (it != stores_.end()) return it->second;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(path));
+    ARROW_ASSIGN_OR_RAISE(auto store, ChunkStore::Open(reader, id));
+    std::lock_guard lock(mutex_);
+    return stores_.try_emplace(key, store).first->second;
+  }
+
+  // Changes whenever a file is (re)indexed: part of the key of anything cached from readers.
+  uint64_t generation() {
+    std::lock_guard lock(mutex_);
+    return generation_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<rrd::IndexedReader>> readers_;
+  std::map<std::string, std::shared_ptr<ChunkStore>> stores_;  // "path\nrecording id"
+  uint64_t generation_ = 0;
+};
+
 class CloudService final : public pb::RerunCloudService::Service {
  public:
-  explicit CloudService(catalog::Catalog& catalog) : catalog_(catalog) {}
+  CloudService(catalog::Catalog& catalog, FileIndex& files) : catalog_(catalog), files_(files) {}
 
   grpc::Status Version(grpc::ServerContext*, const pb::VersionRequest*, pb::VersionResponse* out) override {
     out->set_version("0.36.2");
@@ -495,15 +547,7 @@ class CloudService final : public pb::RerunCloudService::Service {
     return out;
   }
 
-  // Footer-only readers, opened once per file.
-  Result<std::shared_ptr<rrd::IndexedReader>> Reader(const std::string& path) {
-    std::lock_guard lock(readers_mutex_);
-    auto it = readers_.find(path);
-    if (it != readers_.end()) return it->second;
-    ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(path));
-    readers_[path] = reader;
-    return reader;
-  }
+  Result<std::shared_ptr<rrd::IndexedReader>> Reader(const std::string& path) { return files_.Reader(path); }
 
   // dataset id -> segment id -> file path
   using SegmentPaths = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
@@ -636,28 +680,41 @@ class CloudService final : public pb::RerunCloudService::Service {
   // Union of the segments' schemas: RowId, every timeline, every (entity, component) column;
   // static is OR-ed and semantically-empty AND-ed across segments.
   Result<std::shared_ptr<arrow::Schema>> DatasetSchema(const std::vector<SegmentFile>& segments) {
-    // Cached per set of segments: computed once after each registration, not per query.
-    std::string key;
+    // Cached per set of segments and files: computed once after each registration, not per query.
+    std::string key = std::to_string(files_.generation()) + "\n";
     for (const auto& s : segments) key += s.path + "\n" + s.segment.segment_id + "\n";
     {
-      std::lock_guard lock(readers_mutex_);
+      std::lock_guard lock(schemas_mutex_);
       auto it = schemas_.find(key);
       if (it != schemas_.end()) return it->second;
     }
     ARROW_ASSIGN_OR_RAISE(auto schema, ComputeDatasetSchema(segments));
-    std::lock_guard lock(readers_mutex_);
+    std::lock_guard lock(schemas_mutex_);
     if (schemas_.size() > 64) schemas_.clear();
     schemas_[key] = schema;
     return schema;
+  }
+
+  // One segment's columns: from its footer manifest when there is one (nothing decoded).
+  Result<StoreSchema> SegmentSchema(const SegmentFile& s) {
+    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(s.path));
+    for (const auto& m : reader->manifests()) {
+      if (m.store.kind == StoreKind::kRecording && m.store.recording_id == s.segment.segment_id) {
+        return SchemaFromManifest(m, s.path);
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto store,
+                          files_.Store(s.path, StoreId{StoreKind::kRecording, s.segment.application_id, s.segment.segment_id}));
+    return store->schema();
   }
 
   Result<std::shared_ptr<arrow::Schema>> ComputeDatasetSchema(const std::vector<SegmentFile>& segments) {
     std::map<std::string, Timeline> timelines;
     std::map<std::string, StoreColumn> columns;
     for (const auto& s : segments) {
-      ARROW_ASSIGN_OR_RAISE(auto store, Store(s));
-      for (const auto& t : store->schema().timelines) timelines[t.name] = t;
-      for (const auto& c : store->schema().columns) {
+      ARROW_ASSIGN_OR_RAISE(auto schema, SegmentSchema(s));
+      for (const auto& t : schema.timelines) timelines[t.name] = t;
+      for (const auto& c : schema.columns) {
         auto [it, fresh] = columns.try_emplace(c.ColumnName(), c);
         if (!fresh) {
           it->second.is_static |= c.is_static;
@@ -682,28 +739,11 @@ class CloudService final : public pb::RerunCloudService::Service {
     return arrow::schema(fields, Md({std::string(meta::kSorbetVersion)}, {std::string(meta::kCurrentSorbetVersion)}));
   }
 
-  Result<std::shared_ptr<ChunkStore>> Store(const SegmentFile& s) {
-    auto key = s.path + "\n" + s.segment.segment_id;
-    {
-      std::lock_guard lock(readers_mutex_);
-      auto it = stores_.find(key);
-      if (it != stores_.end()) return it->second;
-    }
-    // Over the cached reader: each file's footer is read once.
-    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(s.path));
-    ARROW_ASSIGN_OR_RAISE(auto store, ChunkStore::Open(reader, StoreId{StoreKind::kRecording, s.segment.application_id,
-                                                                       s.segment.segment_id}));
-    std::lock_guard lock(readers_mutex_);
-    stores_[key] = store;
-    return store;
-  }
-
-  std::mutex readers_mutex_;
-  std::map<std::string, std::shared_ptr<rrd::IndexedReader>> readers_;
-  std::map<std::string, std::shared_ptr<ChunkStore>> stores_;
+  std::mutex schemas_mutex_;
   std::map<std::string, std::shared_ptr<arrow::Schema>> schemas_;
 
   catalog::Catalog& catalog_;
+  FileIndex& files_;
 };
 
 }  // namespace
@@ -718,6 +758,10 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   for (const auto& [name, dir] : options.datasets) options.catalog.allowed_dirs.push_back(dir);
+  FileIndex files;
+  options.catalog.on_indexed = [&files](const std::string& path, std::shared_ptr<rrd::IndexedReader> reader) {
+    files.Put(path, std::move(reader));
+  };
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.catalog));
   for (const auto& [name, dir] : options.datasets) {
     auto existing = catalog->DatasetByName(name);
@@ -742,7 +786,7 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
                failed ? fmt::format(", {} file(s) could not be registered", failed) : "");
   }
 
-  CloudService service(*catalog);
+  CloudService service(*catalog, files);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(fmt::format("{}:{}", options.host, options.port), grpc::InsecureServerCredentials(), &port);

@@ -143,6 +143,30 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::FromChunks(std::vector<std::shar
   return store;
 }
 
+Result<StoreSchema> SchemaFromManifest(const rrd::Manifest& manifest, std::string_view path) {
+  StoreSchema schema;
+  for (const auto& f : manifest.sorbet_schema->fields()) {
+    auto kind = meta::Get(*f, meta::kKind).value_or("data");
+    if (kind == meta::kKindIndex) {
+      auto tt = TimeTypeFromArrow(*f->type());
+      if (!tt) return Status::Invalid(fmt::format("{}: manifest timeline {} has type {}", path, f->name(), f->type()->ToString()));
+      schema.timelines.push_back(Timeline{meta::Get(*f, meta::kIndexName).value_or(f->name()), *tt});
+    } else if (kind == meta::kKindData) {
+      StoreColumn sc;
+      sc.entity = EntityPath::Parse(meta::Get(*f, meta::kEntityPath).value_or("/"));
+      sc.descriptor.component = meta::Get(*f, meta::kComponent).value_or(f->name());
+      sc.descriptor.archetype = meta::Get(*f, meta::kArchetype);
+      sc.descriptor.component_type = meta::Get(*f, meta::kComponentType);
+      sc.type = f->type();
+      sc.is_static = meta::Get(*f, meta::kIsStatic) == "true";
+      sc.is_semantically_empty = meta::Get(*f, meta::kIsSemanticallyEmpty) == "true";
+      sc.is_tombstone = meta::Get(*f, meta::kIsTombstone) == "true" || IsTombstone(sc.descriptor);
+      schema.columns.push_back(std::move(sc));
+    }
+  }
+  return schema;
+}
+
 Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(const std::string& path, std::optional<StoreId> which) {
   ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(path));
   return Open(std::move(reader), std::move(which));
@@ -183,25 +207,7 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(std::shared_ptr<rrd::Indexe
   // With a footer: schema and per-chunk ranges from the manifest; chunks decoded on demand.
   std::shared_ptr<ChunkStore> store(new ChunkStore());
   store->store_id_ = which;
-  for (const auto& f : manifest->sorbet_schema->fields()) {
-    auto kind = meta::Get(*f, meta::kKind).value_or("data");
-    if (kind == meta::kKindIndex) {
-      auto tt = TimeTypeFromArrow(*f->type());
-      if (!tt) return Status::Invalid(fmt::format("{}: manifest timeline {} has type {}", path, f->name(), f->type()->ToString()));
-      store->schema_.timelines.push_back(Timeline{meta::Get(*f, meta::kIndexName).value_or(f->name()), *tt});
-    } else if (kind == meta::kKindData) {
-      StoreColumn sc;
-      sc.entity = EntityPath::Parse(meta::Get(*f, meta::kEntityPath).value_or("/"));
-      sc.descriptor.component = meta::Get(*f, meta::kComponent).value_or(f->name());
-      sc.descriptor.archetype = meta::Get(*f, meta::kArchetype);
-      sc.descriptor.component_type = meta::Get(*f, meta::kComponentType);
-      sc.type = f->type();
-      sc.is_static = meta::Get(*f, meta::kIsStatic) == "true";
-      sc.is_semantically_empty = meta::Get(*f, meta::kIsSemanticallyEmpty) == "true";
-      sc.is_tombstone = meta::Get(*f, meta::kIsTombstone) == "true" || IsTombstone(sc.descriptor);
-      store->schema_.columns.push_back(std::move(sc));
-    }
-  }
+  ARROW_ASSIGN_OR_RAISE(store->schema_, SchemaFromManifest(*manifest, path));
   // Per-component ranges: "<T>:<C>:start/end/num_rows" columns, identified by metadata.
   const arrow::RecordBatch& data = *manifest->data;
   struct RangeColumns {

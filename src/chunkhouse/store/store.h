@@ -18,6 +18,7 @@ namespace chunkhouse {
 
 namespace rrd {
 class IndexedReader;
+struct Manifest;
 }
 
 // A component column of the store's schema.
@@ -38,6 +39,9 @@ struct StoreSchema {
   std::vector<StoreColumn> columns;  // sorted by (entity, descriptor)
   const Timeline* FindTimeline(std::string_view name) const;
 };
+
+// The columns and timelines a footer manifest describes, without loading any chunk.
+Result<StoreSchema> SchemaFromManifest(const rrd::Manifest& manifest, std::string_view path);
 
 class ChunkStore {
  public:
