@@ -11,6 +11,7 @@
 
 #include <functional>
 
+#include "chunkhouse/base/memory.h"
 #include "chunkhouse/base/metadata.h"
 
 #include "chunkhouse/rrd/codec.h"
@@ -317,7 +318,7 @@ Result<std::shared_ptr<arrow::Table>> QuerySegment(const std::string& segment,
     }
   }
   const int64_t n = table->num_rows();
-  arrow::StringBuilder ids;
+  arrow::StringBuilder ids(MemoryPool());
   ARROW_RETURN_NOT_OK(ids.Reserve(n));
   ARROW_RETURN_NOT_OK(ids.ReserveData(n * static_cast<int64_t>(segment.size())));
   for (int64_t r = 0; r < n; ++r) ids.UnsafeAppend(segment);
@@ -332,7 +333,7 @@ Result<std::shared_ptr<arrow::Table>> QuerySegment(const std::string& segment,
       }
       columns.push_back(col);
     } else {
-      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(f->type(), n));
+      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(f->type(), n, MemoryPool()));
       columns.push_back(std::make_shared<arrow::ChunkedArray>(nulls));
     }
   }
@@ -391,9 +392,10 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& da
   }
   ARROW_RETURN_NOT_OK(first);
   if (found.empty()) return arrow::Table::MakeEmpty(dq->columns);
-  ARROW_ASSIGN_OR_RAISE(auto table, arrow::ConcatenateTables(found));
+  ARROW_ASSIGN_OR_RAISE(auto table, arrow::ConcatenateTables(found, arrow::ConcatenateTablesOptions::Defaults(),
+                                                                 MemoryPool()));
   // Few large batches: consumers such as DataFusion pay per batch.
-  return table->CombineChunks();
+  return table->CombineChunks(MemoryPool());
 }
 
 }  // namespace chunkhouse::client

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "chunkhouse/base/memory.h"
 #include "chunkhouse/base/metadata.h"
 
 namespace chunkhouse::query {
@@ -492,7 +493,7 @@ class QueryReader : public arrow::RecordBatchReader {
   }
 
   static Result<std::shared_ptr<arrow::Array>> EmptyList(const std::shared_ptr<arrow::DataType>& type) {
-    ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(type));
+    ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(type, MemoryPool()));
     ARROW_RETURN_NOT_OK(static_cast<arrow::ListBuilder&>(*builder).Append());
     return builder->Finish();
   }
@@ -533,7 +534,7 @@ class QueryReader : public arrow::RecordBatchReader {
         }
       }
     }
-    arrow::Int64Builder b;
+    arrow::Int64Builder b(MemoryPool());
     ARROW_RETURN_NOT_OK(b.AppendValues(values.data(), static_cast<int64_t>(n), valid.data()));
     ARROW_ASSIGN_OR_RAISE(auto arr, b.Finish());
     return arr->View(type);
@@ -543,8 +544,8 @@ class QueryReader : public arrow::RecordBatchReader {
   // and one memcpy per cell, no per-cell builder calls.
   Result<std::shared_ptr<arrow::Array>> GatherFixedWidth(const ColumnState& cs, size_t n,
                                                          const std::vector<const Entry*>& chosen, int64_t width) {
-    ARROW_ASSIGN_OR_RAISE(auto offsets, arrow::AllocateBuffer(static_cast<int64_t>((n + 1) * sizeof(int32_t))));
-    ARROW_ASSIGN_OR_RAISE(auto validity, arrow::AllocateEmptyBitmap(static_cast<int64_t>(n)));
+    ARROW_ASSIGN_OR_RAISE(auto offsets, arrow::AllocateBuffer(static_cast<int64_t>((n + 1) * sizeof(int32_t)), MemoryPool()));
+    ARROW_ASSIGN_OR_RAISE(auto validity, arrow::AllocateEmptyBitmap(static_cast<int64_t>(n), MemoryPool()));
     auto* off = reinterpret_cast<int32_t*>(offsets->mutable_data());
     uint8_t* valid = validity->mutable_data();
     int64_t total = 0, nulls = 0;
@@ -560,7 +561,7 @@ class QueryReader : public arrow::RecordBatchReader {
       if (total > std::numeric_limits<int32_t>::max()) return Status::CapacityError("list column over 2^31 values");
       off[i + 1] = static_cast<int32_t>(total);
     }
-    ARROW_ASSIGN_OR_RAISE(auto values, arrow::AllocateBuffer(std::max<int64_t>(total * width, 1)));
+    ARROW_ASSIGN_OR_RAISE(auto values, arrow::AllocateBuffer(std::max<int64_t>(total * width, 1), MemoryPool()));
     uint8_t* dst = values->mutable_data();
     for (size_t i = 0; i < n; ++i) {
       const int64_t len = off[i + 1] - off[i];
@@ -588,7 +589,7 @@ class QueryReader : public arrow::RecordBatchReader {
       });
       if (fixed) return GatherFixedWidth(cs, n, chosen, width);
     }
-    ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(cs.column->type));
+    ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(cs.column->type, MemoryPool()));
     ARROW_RETURN_NOT_OK(builder->Reserve(static_cast<int64_t>(n)));
     if (cs.static_value) {
       const arrow::ArraySpan span(*cs.static_value->data());  // made once: it is costly to build
