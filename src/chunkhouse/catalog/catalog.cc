@@ -230,68 +230,105 @@ Result<std::vector<std::string>> Catalog::Register(const std::string& dataset_id
 }
 
 void Catalog::Work() {
+  // Tasks are taken a batch at a time: footers are read outside the lock, then the whole batch
+  // is committed in one transaction (each task in its own savepoint, so that one failure does
+  // not undo the others) before any of them reports done.
+  constexpr size_t kBatch = 32;
   while (true) {
-    std::string id;
-    OnDuplicate on_duplicate;
-    Task task;
+    std::vector<std::pair<Task, OnDuplicate>> batch;
     {
       std::unique_lock lock(mutex_);
       changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      std::tie(id, on_duplicate) = queue_.front();
-      queue_.pop_front();
-      tasks_[id].status = TaskStatus::kRunning;
-      task = tasks_[id];
+      while (!queue_.empty() && batch.size() < kBatch) {
+        auto [id, on_duplicate] = queue_.front();
+        queue_.pop_front();
+        tasks_[id].status = TaskStatus::kRunning;
+        batch.emplace_back(tasks_[id], on_duplicate);
+      }
     }
-    Status st = RunTask(task, on_duplicate);
+    std::vector<Result<IndexedFile>> indexed;
+    indexed.reserve(batch.size());
+    for (auto& [task, on_duplicate] : batch) indexed.push_back(IndexFile(task));
+    std::vector<Status> results = Record(batch, indexed);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].ok() && options_.on_indexed) options_.on_indexed(indexed[i]->path, indexed[i]->reader);
+    }
     {
       std::lock_guard lock(mutex_);
-      task.status = st.ok() ? TaskStatus::kSuccess : TaskStatus::kFailed;
-      task.message = st.ok() ? "" : st.message();
-      tasks_[id] = task;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        Task& task = batch[i].first;
+        task.status = results[i].ok() ? TaskStatus::kSuccess : TaskStatus::kFailed;
+        task.message = results[i].ok() ? "" : results[i].message();
+        tasks_[task.id] = task;
+      }
     }
     changed_.notify_all();
   }
 }
 
-// Reads the file's footer (a footer-less file is scanned) and records one segment per
-// recording, committed before the task reports success.
-Status Catalog::RunTask(Task& task, OnDuplicate on_duplicate) {
-  const std::string path = task.storage_url.substr(7);
-  ARROW_ASSIGN_OR_RAISE(auto reader, rrd::IndexedReader::Open(path));
-  std::map<std::string, std::pair<std::string, uint64_t>> recordings;  // id -> (app id, chunks)
-  for (const auto& store : reader->stores()) {
-    if (store.kind == StoreKind::kRecording) recordings[store.recording_id] = {store.application_id, 0};
+// Reads the file's footer (a footer-less file is scanned): one segment per recording.
+Result<Catalog::IndexedFile> Catalog::IndexFile(const Task& task) {
+  IndexedFile out;
+  out.path = task.storage_url.substr(7);
+  ARROW_ASSIGN_OR_RAISE(out.reader, rrd::IndexedReader::Open(out.path));
+  for (const auto& store : out.reader->stores()) {
+    if (store.kind == StoreKind::kRecording) out.recordings[store.recording_id] = {store.application_id, 0};
   }
-  for (const auto& e : reader->chunks()) {
-    if (e.store.kind == StoreKind::kRecording) ++recordings[e.store.recording_id].second;
+  for (const auto& e : out.reader->chunks()) {
+    if (e.store.kind == StoreKind::kRecording) ++out.recordings[e.store.recording_id].second;
   }
-  const uint64_t size = fs::file_size(path);
-  {  // the catalog lock is not held while the reader is handed over
-    std::lock_guard lock(mutex_);
-    ARROW_RETURN_NOT_OK(Exec("BEGIN IMMEDIATE"));
-    for (const auto& [segment, info] : recordings) {
-      const char* sql = on_duplicate == OnDuplicate::kReplace
-                            ? "INSERT OR REPLACE INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)"
-                        : on_duplicate == OnDuplicate::kSkip ? "INSERT OR IGNORE INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)"
-                                                             : "INSERT INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)";
+  std::error_code ec;
+  out.size = fs::file_size(out.path, ec);
+  if (ec) return Status::IOError(fmt::format("{}: {}", out.path, ec.message()));
+  return out;
+}
+
+// Records the segments of each indexed file; the statuses are per task.
+std::vector<Status> Catalog::Record(std::vector<std::pair<Task, OnDuplicate>>& batch,
+                                    const std::vector<Result<IndexedFile>>& indexed) {
+  std::vector<Status> out(batch.size());
+  std::lock_guard lock(mutex_);
+  if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return std::vector<Status>(batch.size(), st);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!indexed[i].ok()) {
+      out[i] = indexed[i].status();
+      continue;
+    }
+    auto& [task, on_duplicate] = batch[i];
+    if (out[i] = Exec("SAVEPOINT task"); !out[i].ok()) continue;
+    const char* sql = on_duplicate == OnDuplicate::kReplace
+                          ? "INSERT OR REPLACE INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)"
+                      : on_duplicate == OnDuplicate::kSkip ? "INSERT OR IGNORE INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)"
+                                                           : "INSERT INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)";
+    for (const auto& [segment, info] : indexed[i]->recordings) {
       Stmt s(db_, sql);
       s.Bind(1, task.dataset_id).Bind(2, segment).Bind(3, task.storage_url).Bind(4, info.first);
-      s.Bind(5, static_cast<int64_t>(info.second)).Bind(6, static_cast<int64_t>(size)).Bind(7, NowNs());
+      s.Bind(5, static_cast<int64_t>(info.second)).Bind(6, static_cast<int64_t>(indexed[i]->size)).Bind(7, NowNs());
       int rc = s.Step();
       if (rc != SQLITE_DONE) {
-        Status err = rc == SQLITE_CONSTRAINT
-                         ? Status::AlreadyExists(fmt::format("segment '{}': layer 'base' already exists", segment))
-                         : SqlError(db_, "register segment");
-        (void)Exec("ROLLBACK");
-        return err;
+        out[i] = rc == SQLITE_CONSTRAINT
+                     ? Status::AlreadyExists(fmt::format("segment '{}': layer 'base' already exists", segment))
+                     : SqlError(db_, "register segment");
+        break;
       }
       task.segment_ids.push_back(segment);
     }
-    ARROW_RETURN_NOT_OK(Exec("COMMIT"));
+    if (out[i].ok()) {
+      out[i] = Exec("RELEASE task");
+    } else {
+      task.segment_ids.clear();
+      (void)Exec("ROLLBACK TO task");
+      (void)Exec("RELEASE task");
+    }
   }
-  if (options_.on_indexed) options_.on_indexed(path, std::move(reader));
-  return Status::OK();
+  if (Status st = Exec("COMMIT"); !st.ok()) {
+    (void)Exec("ROLLBACK");
+    for (auto& r : out) {
+      if (r.ok()) r = st;
+    }
+  }
+  return out;
 }
 
 Result<std::vector<Task>> Catalog::WaitForTasks(const std::vector<std::string>& ids, std::chrono::milliseconds timeout) {

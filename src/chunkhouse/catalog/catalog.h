@@ -86,8 +86,16 @@ class Catalog {
  private:
   explicit Catalog(Options options) : options_(std::move(options)) {}
   Status Init();
+  struct IndexedFile {
+    std::string path;
+    std::shared_ptr<rrd::IndexedReader> reader;
+    std::map<std::string, std::pair<std::string, uint64_t>> recordings;  // id -> (application id, chunks)
+    uint64_t size = 0;
+  };
   void Work();
-  Status RunTask(Task& task, OnDuplicate on_duplicate);
+  Result<IndexedFile> IndexFile(const Task& task);
+  std::vector<Status> Record(std::vector<std::pair<Task, OnDuplicate>>& batch,
+                             const std::vector<Result<IndexedFile>>& indexed);
   Status Exec(const std::string& sql);
   Result<std::string> AllowedPath(const std::string& url) const;
 

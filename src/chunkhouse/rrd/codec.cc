@@ -10,7 +10,11 @@
 #include <algorithm>
 #include <mutex>
 #include <string_view>
+#include <cstring>
+#include <optional>
 #include <unordered_map>
+
+#include <xxhash.h>
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
@@ -61,9 +65,15 @@ Result<std::shared_ptr<arrow::Buffer>> Lz4Compress(const arrow::Buffer& input) {
 
 namespace {
 
+bool HasDictionary(const arrow::FieldVector& fields) {
+  return std::any_of(fields.begin(), fields.end(), [](const auto& f) {
+    return f->type()->id() == arrow::Type::DICTIONARY || HasDictionary(f->type()->fields());
+  });
+}
+
 // Decoded schemas by the bytes of their IPC message. Recordings repeat a few schemas over and
-// over (every chunk of an entity, the manifest of every file from one recorder), and decoding a
-// schema with its field metadata costs more than decoding a small batch.
+// over (every chunk of an entity, the manifest of every file from one recorder), and verifying
+// and decoding a schema with its field metadata costs more than decoding a small batch.
 class SchemaCache {
  public:
   static SchemaCache& Instance() {
@@ -71,36 +81,26 @@ class SchemaCache {
     return cache;
   }
 
-  Result<std::shared_ptr<arrow::Schema>> Get(const arrow::ipc::Message& message) {
-    const auto& md = *message.metadata();
-    std::string_view key(reinterpret_cast<const char*>(md.data()), static_cast<size_t>(md.size()));
-    {
-      std::lock_guard lock(mutex_);
-      auto it = schemas_.find(key);
-      if (it != schemas_.end()) return it->second;
-    }
-    arrow::ipc::DictionaryMemo memo;
-    ARROW_ASSIGN_OR_RAISE(auto schema, arrow::ipc::ReadSchema(message, &memo));
-    if (HasDictionary(schema->fields())) return nullptr;  // needs the dictionary batches: not cached
+  std::shared_ptr<arrow::Schema> Find(std::string_view key) {
+    std::lock_guard lock(mutex_);
+    auto it = schemas_.find(key);
+    return it == schemas_.end() ? nullptr : it->second;
+  }
+
+  void Put(std::string_view key, std::shared_ptr<arrow::Schema> schema) {
+    if (HasDictionary(schema->fields())) return;  // needs the stream's dictionary batches
     std::lock_guard lock(mutex_);
     if (schemas_.size() >= kMaxEntries || bytes_ + key.size() > kMaxBytes) {
       schemas_.clear();  // bounded: hostile input cannot grow it without end
       bytes_ = 0;
     }
-    bytes_ += key.size();
-    return schemas_.try_emplace(std::string(key), schema).first->second;
+    if (schemas_.try_emplace(std::string(key), std::move(schema)).second) bytes_ += key.size();
   }
 
  private:
-  static bool HasDictionary(const arrow::FieldVector& fields) {
-    return std::any_of(fields.begin(), fields.end(), [](const auto& f) {
-      return f->type()->id() == arrow::Type::DICTIONARY || HasDictionary(f->type()->fields());
-    });
-  }
-
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
   };
   static constexpr size_t kMaxEntries = 4096;
   static constexpr size_t kMaxBytes = 64u << 20;
@@ -108,6 +108,50 @@ class SchemaCache {
   std::unordered_map<std::string, std::shared_ptr<arrow::Schema>, Hash, std::equal_to<>> schemas_;
   size_t bytes_ = 0;
 };
+
+// The flatbuffer of a stream's first message, from its framing (0xFFFFFFFF, little-endian int32
+// size, then that many bytes): the cache key, found without verifying the message.
+std::optional<std::string_view> FirstMessageBytes(const arrow::Buffer& ipc) {
+  if (ipc.size() < 8) return std::nullopt;
+  uint32_t continuation = 0;
+  int32_t size = 0;
+  std::memcpy(&continuation, ipc.data(), 4);
+  std::memcpy(&size, ipc.data() + 4, 4);
+  if (continuation != 0xFFFFFFFFu || size <= 0 || size > ipc.size() - 8) return std::nullopt;
+  return std::string_view(reinterpret_cast<const char*>(ipc.data()) + 8, static_cast<size_t>(size));
+}
+
+// The stream's schema and a reader positioned at the message after it.
+struct SchemaAndRest {
+  std::shared_ptr<arrow::Schema> schema;  // null: not cacheable (dictionaries), read the stream whole
+  std::unique_ptr<arrow::io::BufferReader> input;
+  std::unique_ptr<arrow::ipc::MessageReader> messages;
+};
+
+Result<SchemaAndRest> ReadStreamSchema(const std::shared_ptr<arrow::Buffer>& ipc) {
+  SchemaAndRest out;
+  auto key = FirstMessageBytes(*ipc);
+  if (key) {
+    if (auto schema = SchemaCache::Instance().Find(*key)) {
+      // A cached schema message had no body: the next message starts right after it.
+      out.schema = std::move(schema);
+      out.input = std::make_unique<arrow::io::BufferReader>(arrow::SliceBuffer(ipc, 8 + static_cast<int64_t>(key->size())));
+      out.messages = arrow::ipc::MessageReader::Open(out.input.get());
+      return out;
+    }
+  }
+  out.input = std::make_unique<arrow::io::BufferReader>(ipc);
+  out.messages = arrow::ipc::MessageReader::Open(out.input.get());
+  ARROW_ASSIGN_OR_RAISE(auto message, out.messages->ReadNextMessage());
+  if (!message || message->type() != arrow::ipc::MessageType::SCHEMA) return Status::Invalid("no schema message first");
+  arrow::ipc::DictionaryMemo memo;
+  ARROW_ASSIGN_OR_RAISE(out.schema, arrow::ipc::ReadSchema(*message, &memo));
+  auto position = out.input->Tell();
+  if (key && message->body_length() == 0 && position.ok() && *position == 8 + static_cast<int64_t>(key->size())) {
+    SchemaCache::Instance().Put(*key, out.schema);
+  }
+  return out;
+}
 
 Result<std::shared_ptr<arrow::RecordBatch>> ReadWithStreamReader(std::shared_ptr<arrow::Buffer> ipc,
                                                                  const Where& where) {
@@ -126,32 +170,24 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadWithStreamReader(std::shared_ptr
 }  // namespace
 
 Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
-  // A schema message then a record batch message; the schema comes from the cache when it can.
-  arrow::io::BufferReader input(ipc);
-  auto messages = arrow::ipc::MessageReader::Open(&input);
-  auto schema_msg = messages->ReadNextMessage();
-  if (!schema_msg.ok() || !*schema_msg || (*schema_msg)->type() != arrow::ipc::MessageType::SCHEMA) {
-    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC stream: {}",
-                       !schema_msg.ok() ? schema_msg.status().message() : std::string("no schema message first"));
-  }
-  auto schema = SchemaCache::Instance().Get(**schema_msg);
-  if (!schema.ok()) {
-    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC stream: {}", schema.status().message());
+  auto head = ReadStreamSchema(ipc);
+  if (!head.ok()) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC stream: {}", head.status().message());
   }
   std::shared_ptr<arrow::RecordBatch> batch;
-  if (*schema == nullptr) {
+  if (HasDictionary(head->schema->fields())) {
     ARROW_ASSIGN_OR_RAISE(batch, ReadWithStreamReader(std::move(ipc), where));
   } else {
-    auto batch_msg = messages->ReadNextMessage();
-    if (!batch_msg.ok()) {
-      return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", batch_msg.status().message());
+    auto message = head->messages->ReadNextMessage();
+    if (!message.ok()) {
+      return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", message.status().message());
     }
-    if (!*batch_msg) return ParseError(where.file, where.offset, "Arrow IPC stream holds no record batch");
-    if ((*batch_msg)->type() != arrow::ipc::MessageType::RECORD_BATCH) {
+    if (!*message) return ParseError(where.file, where.offset, "Arrow IPC stream holds no record batch");
+    if ((*message)->type() != arrow::ipc::MessageType::RECORD_BATCH) {
       return ParseError(where.file, where.offset, "bad Arrow IPC record batch: expected a record batch message");
     }
     arrow::ipc::DictionaryMemo memo;
-    auto read = arrow::ipc::ReadRecordBatch(**batch_msg, *schema, &memo, arrow::ipc::IpcReadOptions::Defaults());
+    auto read = arrow::ipc::ReadRecordBatch(**message, head->schema, &memo, arrow::ipc::IpcReadOptions::Defaults());
     if (!read.ok()) return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", read.status().message());
     batch = std::move(*read);
   }
@@ -162,22 +198,11 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::
 }
 
 Result<std::shared_ptr<arrow::Schema>> ReadIpcSchema(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
-  arrow::io::BufferReader input(std::move(ipc));
-  auto messages = arrow::ipc::MessageReader::Open(&input);
-  auto schema_msg = messages->ReadNextMessage();
-  if (!schema_msg.ok() || !*schema_msg || (*schema_msg)->type() != arrow::ipc::MessageType::SCHEMA) {
-    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}",
-                       !schema_msg.ok() ? schema_msg.status().message() : std::string("no schema message first"));
+  auto head = ReadStreamSchema(ipc);
+  if (!head.ok()) {
+    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}", head.status().message());
   }
-  auto schema = SchemaCache::Instance().Get(**schema_msg);
-  if (!schema.ok()) {
-    return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}", schema.status().message());
-  }
-  if (*schema) return *schema;
-  arrow::ipc::DictionaryMemo memo;
-  auto direct = arrow::ipc::ReadSchema(**schema_msg, &memo);
-  if (!direct.ok()) return ParseErrorF(where.file, where.offset, "expected an Arrow IPC schema: {}", direct.status().message());
-  return *direct;
+  return head->schema;
 }
 
 Result<std::shared_ptr<arrow::Buffer>> WriteIpcBatch(const arrow::RecordBatch& batch) {

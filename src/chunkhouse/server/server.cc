@@ -711,7 +711,14 @@ class CloudService final : public pb::RerunCloudService::Service {
   Result<std::shared_ptr<arrow::Schema>> ComputeDatasetSchema(const std::vector<SegmentFile>& segments) {
     std::map<std::string, Timeline> timelines;
     std::map<std::string, StoreColumn> columns;
+    std::set<const arrow::Schema*> seen;  // files from one recorder share one decoded manifest schema
     for (const auto& s : segments) {
+      ARROW_ASSIGN_OR_RAISE(auto reader, Reader(s.path));
+      const rrd::Manifest* manifest = nullptr;
+      for (const auto& m : reader->manifests()) {
+        if (m.store.kind == StoreKind::kRecording && m.store.recording_id == s.segment.segment_id) manifest = &m;
+      }
+      if (manifest && !seen.insert(manifest->sorbet_schema.get()).second) continue;
       ARROW_ASSIGN_OR_RAISE(auto schema, SegmentSchema(s));
       for (const auto& t : schema.timelines) timelines[t.name] = t;
       for (const auto& c : schema.columns) {
