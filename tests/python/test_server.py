@@ -1,8 +1,8 @@
 """`chunkhouse server` speaks Rerun's catalog protocol: rerun-sdk's own CatalogClient uses it.
 
-So far the catalog RPCs (issue 4 is open): connect, list, create, get, delete datasets, with
-the errors Rerun's client maps to exceptions. Datasets from `-d` directories and `--storage`
-durability are checked too.
+Connect, list, create, get, delete datasets, with the errors Rerun's client maps to exceptions;
+datasets from `-d` directories, `--storage` durability, registration failures, and clients that
+die in the middle of a query. (Malformed requests are sent by chunkhouse_server_tests.)
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,42 @@ def test_kill_9_keeps_finished_registrations(chunkhouse_bin, data_dir, tmp_path)
     finally:
         server.stop()
     assert out.strip() == "['columns', 'multi_timeline']"
+
+
+def test_clients_killed_mid_query_leave_the_server_serving(chunkhouse_bin, tmp_path):
+    d = tmp_path / "big"
+    d.mkdir()
+    for i in range(3):
+        subprocess.run([chunkhouse_bin, "sample", str(d / f"r{i}.rrd"), "--frames", "150000", "--recording-id", f"r{i}"],
+                       check=True, capture_output=True)
+    server = Server(chunkhouse_bin, "-d", f"big={d}")
+    try:
+        import chunkhouse  # noqa: PLC0415
+
+        def full_table():
+            client = chunkhouse.catalog.CatalogClient(server.address)
+            return client.get_dataset("big").reader(index="frame", fill_latest_at=True).to_arrow_table()
+
+        before = full_table()
+        code = textwrap.dedent(f"""
+            import chunkhouse
+            client = chunkhouse.catalog.CatalogClient({server.address!r})
+            dataset = client.get_dataset("big")
+            print("querying", flush=True)
+            dataset.reader(index="frame", fill_latest_at=True).to_arrow_table()
+        """)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+        killed = 0
+        for _ in range(5):
+            child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
+            assert child.stdout.readline().strip() == "querying"
+            time.sleep(0.1)
+            if child.poll() is None:  # still receiving chunks: the connection drops mid-stream
+                killed += 1
+            child.kill()
+            child.wait()
+        assert killed >= 3, "the query finished before the client could be killed: make the data bigger"
+        assert server.proc.poll() is None
+        assert full_table().equals(before)
+    finally:
+        server.stop()

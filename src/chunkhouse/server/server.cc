@@ -538,6 +538,7 @@ class CloudService final : public pb::RerunCloudService::Service {
 
   Result<std::vector<SegmentFile>> SegmentsOf(const grpc::ServerContext& ctx) {
     ARROW_ASSIGN_OR_RAISE(auto id, EntryFromHeader(ctx));
+    ARROW_RETURN_NOT_OK(catalog_.DatasetById(id).status());  // an unknown entry is NOT_FOUND, not empty
     ARROW_ASSIGN_OR_RAISE(auto segments, catalog_.Segments(id));
     std::vector<SegmentFile> out;
     for (auto& s : segments) {
