@@ -1,13 +1,11 @@
 """Catalog server benchmarks: chunkhouse server vs Rerun's `rerun server`, same files, one run.
 
-1. Register N recordings (default 1,000) with `register([...]).wait()`, --batch files per call
-   (default 100: Rerun's server refuses 1,000 in one call with "service unavailable"); the
-   server's resident memory afterwards.
+1. Register N recordings (default 1,000) with `register([...]).wait()`, all in one call (or
+   --batch files per call); the server's resident memory afterwards.
 2. `dataset.reader(index="frame", fill_latest_at=True).to_arrow_table()` across 100 segments,
    --repeat times in the same client (default 5): the first query and the median are reported.
 Three runs: chunkhouse's client + server ("chunkhouse_client"), rerun-sdk's client against
-chunkhouse server ("chunkhouse"), and rerun-sdk's client + server ("rerun"); plus chunkhouse's
-client registering all N files in one call ("chunkhouse_one_call").
+chunkhouse server ("chunkhouse"), and rerun-sdk's client + server ("rerun").
 """
 
 from __future__ import annotations
@@ -16,6 +14,8 @@ import argparse
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -68,33 +68,37 @@ def rss_mb(pid: int) -> float:
     return total
 
 
-def start(cmd: list[str], pattern: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def start(cmd: list[str], pattern: str, log: Path) -> tuple[subprocess.Popen, str]:
+    """Starts a server whose output goes to `log` (a pipe nobody drains would fill up and stall
+    it: Rerun's server logs a line per registered file) and waits for its address."""
+    # Its own session: `rerun` is a launcher, and its server must stop with it.
+    proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
-        line = proc.stdout.readline()
-        m = re.search(pattern, line)
+        m = re.search(pattern, log.read_text())
         if m:
             return proc, m.group(1)
-    proc.kill()
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
     raise SystemExit(f"server did not start: {cmd}")
 
 
 def run(side: str, files: list[str], segments: int, data_dir: Path, batch: int, repeat: int) -> dict:
     client_python = [str(REF / "bin" / "python")]
     env = None
-    if side == "chunkhouse_one_call":
-        side, batch = "chunkhouse_client", len(files)
     if side == "chunkhouse_client":
         side = "chunkhouse"
         client_python = [sys.executable]
         env = dict(os.environ, PYTHONPATH=str(REPO / "build" / "python"))
     if side == "chunkhouse":
         proc, address = start([str(REPO / "build" / "chunkhouse"), "server", "--port", "0", "--allow-dir", str(data_dir)],
-                              r"(rerun\+http://[0-9.]+:\d+)")
+                              r"(rerun\+http://[0-9.]+:\d+)", data_dir.parent / "server.log")
     else:
-        port = 51300 + os.getpid() % 500
-        proc, _ = start([str(REF / "bin" / "rerun"), "server", "--port", str(port)], r"(rerun\+http://\S+)")
+        with socket.socket() as s:  # a free port
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc, _ = start([str(REF / "bin" / "rerun"), "server", "--port", str(port)], r"(rerun\+http://\S+)",
+                        data_dir.parent / "server.log")
         address = f"rerun+http://127.0.0.1:{port}"
     try:
         client = subprocess.Popen([*client_python, "-c", CLIENT, address, json.dumps(files), str(segments), str(batch),
@@ -116,7 +120,7 @@ def run(side: str, files: list[str], segments: int, data_dir: Path, batch: int, 
                 "server_rss_mb_after_register": memory, "query_first_seconds": queried["first"],
                 "query_median_seconds": queried["median"], "query_rows": queried["rows"]}
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
 
 
@@ -125,7 +129,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--frames", type=int, default=200, help="frames per recording")
     ap.add_argument("--query-segments", type=int, default=100)
-    ap.add_argument("--batch", type=int, default=100, help="files per register() call")
+    ap.add_argument("--batch", type=int, default=0, help="files per register() call (default: all in one)")
     ap.add_argument("--repeat", type=int, default=5, help="queries per client (first and median reported)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "server.json")
     args = ap.parse_args()
@@ -138,9 +142,10 @@ def main() -> None:
             subprocess.run([str(REPO / "build" / "chunkhouse"), "sample", str(f), "--frames", str(args.frames),
                             "--recording-id", f"rec_{i:05d}"], check=True, capture_output=True)
         files.append(str(f))
+    args.batch = args.batch or args.files
     results = {"files": args.files, "frames": args.frames, "query_segments": args.query_segments,
                "batch": args.batch, "repeat": args.repeat}
-    for side in ("chunkhouse_client", "chunkhouse", "rerun", "chunkhouse_one_call"):
+    for side in ("chunkhouse_client", "chunkhouse", "rerun"):
         results[side] = run(side, files, args.query_segments, data, args.batch, args.repeat)
         print(side, results[side], flush=True)
     ours, theirs_on_ours, r = results["chunkhouse_client"], results["chunkhouse"], results["rerun"]

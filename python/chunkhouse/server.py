@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Optional, Union
 
@@ -54,12 +55,17 @@ class Server:
                     args += ["--allow-dir", d]
         if storage:
             args += ["--storage", str(storage)]
-        self._proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # The log goes to a file: a pipe nobody reads would fill up and stall the server.
+        self._log = tempfile.TemporaryFile(mode="w+")
+        self._proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log, text=True)
         atexit.register(self.shutdown)
         line = self._proc.stdout.readline()
         m = re.search(r"rerun\+http://\S+", line)
         if not m:
-            err = self._proc.stderr.read() if self._proc.poll() is not None else ""
+            if not line:  # stdout closed: the server exited, and its log says why
+                self._proc.wait(timeout=10)
+            self._log.seek(0)
+            err = self._log.read()
             self.shutdown()
             raise RuntimeError(f"chunkhouse server did not start: {line.strip()} {err.strip()}")
         self._address = m.group(0)

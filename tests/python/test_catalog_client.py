@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -154,8 +155,9 @@ def free_port() -> int:
 def test_our_client_against_rerun_server(files, tmp_path):
     port = free_port()
     rerun_bin = Path(ref_python()).parent / "rerun"
+    # `rerun` is a launcher: its own session, so that the server it starts is stopped with it.
     proc = subprocess.Popen([str(rerun_bin), "server", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         for _ in range(200):
             line = proc.stdout.readline()
@@ -172,7 +174,7 @@ def test_our_client_against_rerun_server(files, tmp_path):
             theirs = pa.ipc.open_file(tmp_path / f"q{i}.arrow").read_all()
             same(ds.reader(index=index, fill_latest_at=fill).to_arrow_table(), theirs, index)
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
 
 

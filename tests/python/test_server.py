@@ -262,3 +262,14 @@ def test_clients_killed_mid_query_leave_the_server_serving(chunkhouse_bin, tmp_p
         assert full_table().equals(before)
     finally:
         server.stop()
+
+
+def test_a_busy_port_is_refused(chunkhouse_bin):
+    first = Server(chunkhouse_bin)
+    try:
+        port = first.address.rsplit(":", 1)[1]
+        second = subprocess.run([chunkhouse_bin, "server", "--port", port], capture_output=True, text=True, timeout=30)
+        assert second.returncode != 0
+        assert "is the port in use" in second.stderr
+    finally:
+        first.stop()

@@ -805,6 +805,9 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  // gRPC shares ports between processes by default (SO_REUSEPORT): a second server on a busy
+  // port would start "fine" and receive half the connections. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     return Status::IOError(fmt::format("cannot listen on {}:{} (is the port in use?)", options.host, options.port));
