@@ -180,8 +180,10 @@ int ComparePathParts(std::string_view a, std::string_view b) {
       continue;
     }
     char ca = a[i], cb = b[j];
-    char la = static_cast<char>(std::tolower(static_cast<unsigned char>(ca)));
-    char lb = static_cast<char>(std::tolower(static_cast<unsigned char>(cb)));
+    // ASCII case folding: what tolower() does for single bytes in the C and UTF-8 locales,
+    // without its locale lookup (this runs on every store lookup).
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    char la = fold(ca), lb = fold(cb);
     if (la != lb) return static_cast<unsigned char>(la) < static_cast<unsigned char>(lb) ? -1 : 1;
     if (ca != cb) return static_cast<unsigned char>(ca) < static_cast<unsigned char>(cb) ? -1 : 1;
     ++i;

@@ -143,6 +143,12 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::FromChunks(std::vector<std::shar
   return store;
 }
 
+size_t ChunkStore::KeyHash::operator()(const std::pair<EntityPath, std::string>& k) const {
+  size_t h = std::hash<std::string>{}(k.second);
+  for (const auto& part : k.first.parts()) h = h * 1000003u ^ std::hash<std::string>{}(part);
+  return h;
+}
+
 Result<StoreSchema> SchemaFromManifest(const rrd::Manifest& manifest, std::string_view path) {
   StoreSchema schema;
   for (const auto& f : manifest.sorbet_schema->fields()) {

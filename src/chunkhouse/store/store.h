@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -102,8 +103,13 @@ class ChunkStore {
   Loader loader_;
   mutable std::mutex mutex_;
   // (entity, component) -> temporal chunk indices / static winner
-  std::map<std::pair<EntityPath, std::string>, std::vector<size_t>> temporal_;
-  std::map<std::pair<EntityPath, std::string>, Cell> static_;
+  // (entity, component) -> ...: exact lookups only, hashed (ordered maps compared paths in
+  // natural order on every step of every lookup).
+  struct KeyHash {
+    size_t operator()(const std::pair<EntityPath, std::string>& k) const;
+  };
+  std::unordered_map<std::pair<EntityPath, std::string>, std::vector<size_t>, KeyHash> temporal_;
+  std::unordered_map<std::pair<EntityPath, std::string>, Cell, KeyHash> static_;
 };
 
 }  // namespace chunkhouse
