@@ -5,6 +5,7 @@
 #include <arrow/ipc/reader.h>
 #include <arrow/ipc/writer.h>
 #include <arrow/record_batch.h>
+#include <arrow/util/key_value_metadata.h>
 #include <lz4.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include "chunkhouse/base/memory.h"
+#include "chunkhouse/base/metadata.h"
 #include "chunkhouse/rrd/proto/log_msg.pb.h"
 
 namespace chunkhouse::rrd {
@@ -89,6 +91,8 @@ class SchemaCache {
 
   void Put(std::string_view key, std::shared_ptr<arrow::Schema> schema) {
     if (HasDictionary(schema->fields())) return;  // needs the stream's dictionary batches
+    // A chunk's schema names the chunk: it never repeats, so caching it would only churn.
+    if (schema->metadata() && schema->metadata()->Contains(std::string(meta::kChunkId))) return;
     std::lock_guard lock(mutex_);
     if (schemas_.size() >= kMaxEntries || bytes_ + key.size() > kMaxBytes) {
       schemas_.clear();  // bounded: hostile input cannot grow it without end
