@@ -49,6 +49,19 @@ Result<std::shared_ptr<arrow::Buffer>> RrdFile::Read(uint64_t offset, uint64_t l
   return buffer;
 }
 
+Status RrdFile::ReadInto(uint64_t offset, uint64_t length, std::string_view what, std::string* out) const {
+  if (offset > size_ || length > size_ - offset) {
+    return ParseErrorF(path_, offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size_);
+  }
+  out->resize(length);
+  auto n = source_->ReadAt(static_cast<int64_t>(offset), static_cast<int64_t>(length), out->data());
+  if (!n.ok()) return ParseErrorF(path_, offset, "cannot read {}: {}", what, n.status().message());
+  if (static_cast<uint64_t>(*n) != length) {
+    return ParseErrorF(path_, offset, "short read of {}: got {} of {} bytes (is the file changing?)", what, *n, length);
+  }
+  return Status::OK();
+}
+
 std::vector<std::pair<Timeline, TimeRange>> ChunkTimeRanges(const Chunk& chunk) {
   std::vector<std::pair<Timeline, TimeRange>> out;
   for (const auto& ic : chunk.indexes()) {
@@ -366,6 +379,10 @@ Status IndexedReader::Scan() {
 
 Result<std::shared_ptr<arrow::Buffer>> IndexedReader::ReadChunkBytes(const ChunkEntry& entry) const {
   return file_->Read(entry.byte_offset, entry.byte_size, "chunk");
+}
+
+Status IndexedReader::ReadChunkBytesInto(const ChunkEntry& entry, std::string* out) const {
+  return file_->ReadInto(entry.byte_offset, entry.byte_size, "chunk", out);
 }
 
 Result<std::shared_ptr<Chunk>> IndexedReader::LoadChunk(const ChunkEntry& entry) const {

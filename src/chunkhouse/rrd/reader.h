@@ -26,6 +26,8 @@ class RrdFile {
   uint64_t size() const { return size_; }
   // Bounds-checked read; errors name `what` and the offset.
   Result<std::shared_ptr<arrow::Buffer>> Read(uint64_t offset, uint64_t length, std::string_view what) const;
+  // The same, into `out` (resized to `length`): for callers that hand the bytes on as a string.
+  Status ReadInto(uint64_t offset, uint64_t length, std::string_view what, std::string* out) const;
 
  private:
   std::string path_;
@@ -118,6 +120,8 @@ class IndexedReader {
   Result<std::shared_ptr<Chunk>> LoadChunk(const ChunkEntry& entry) const;
   // The chunk's ArrowMsg protobuf bytes, as stored (nothing decoded).
   Result<std::shared_ptr<arrow::Buffer>> ReadChunkBytes(const ChunkEntry& entry) const;
+  // The chunk's stored ArrowMsg bytes, straight into a string (a server's response field).
+  Status ReadChunkBytesInto(const ChunkEntry& entry, std::string* out) const;
 
  private:
   explicit IndexedReader(std::shared_ptr<RrdFile> file) : file_(std::move(file)) {}

@@ -514,11 +514,9 @@ class CloudService final : public pb::RerunCloudService::Service {
       }
       const auto& key_array = static_cast<const arrow::BinaryArray&>(*keys);
       for (int64_t r = 0; r < key_array.length(); ++r) {
-        auto bytes = ChunkBytes(key_array.GetView(r), files);
-        if (!bytes.ok()) return ToGrpc(bytes.status());
-        response.add_chunks()->assign(reinterpret_cast<const char*>((*bytes)->data()),
-                                      static_cast<size_t>((*bytes)->size()));
-        pending_bytes += static_cast<size_t>((*bytes)->size());
+        std::string* bytes = response.add_chunks();
+        if (auto st = ChunkBytes(key_array.GetView(r), files, bytes); !st.ok()) return ToGrpc(st);
+        pending_bytes += bytes->size();
         if (pending_bytes > (1u << 20)) {  // ~1 MiB per message: the client decodes while more arrive
           writer->Write(response);
           response.Clear();
@@ -553,8 +551,8 @@ class CloudService final : public pb::RerunCloudService::Service {
   // dataset id -> segment id -> file path
   using SegmentPaths = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
 
-  // The stored bytes of the chunk a chunk_key ("dataset\nsegment\nindex") names.
-  Result<std::shared_ptr<arrow::Buffer>> ChunkBytes(std::string_view key, SegmentPaths& files) {
+  // The stored bytes of the chunk a chunk_key ("dataset\nsegment\nindex") names, into `out`.
+  Status ChunkBytes(std::string_view key, SegmentPaths& files, std::string* out) {
     auto a = key.find('\n'), b = key.rfind('\n');
     if (a == std::string_view::npos || a == b) return Status::Invalid("undecodable chunk_key");
     std::string_view dataset = key.substr(0, a), segment = key.substr(a + 1, b - a - 1), digits = key.substr(b + 1);
@@ -576,7 +574,7 @@ class CloudService final : public pb::RerunCloudService::Service {
     if (index >= reader->chunks().size()) return Status::KeyError("chunk_key names no chunk");
     const auto& entry = reader->chunks()[index];
     if (entry.store.recording_id != segment) return Status::KeyError("chunk_key names no chunk of that segment");
-    return reader->ReadChunkBytes(entry);
+    return reader->ReadChunkBytesInto(entry, out);  // read straight into the response
   }
 
   // Chunk selection: a superset of what the query may need (the client filters again).
