@@ -25,7 +25,7 @@ NotFoundError = _core.NotFoundError
 AlreadyExistsError = _core.AlreadyExistsError
 
 __all__ = ["AlreadyExistsError", "CatalogClient", "DataframeQueryView", "DatasetEntry", "DatasetView",
-           "NotFoundError", "RegistrationHandle", "RegistrationResult"]
+           "NotFoundError", "RegistrationHandle", "RegistrationResult", "UnregistrationHandle"]
 
 
 def _datafusion_frame(table: pa.Table, client: "CatalogClient"):
@@ -56,6 +56,22 @@ class RegistrationHandle:
 
     def iter_results(self, timeout_secs: Optional[float] = None):
         yield from self.wait(timeout_secs).segment_ids
+
+
+class UnregistrationHandle:
+    """An unregistration in flight; `wait()` until it is done."""
+
+    def __init__(self, conn, task: str):
+        self._conn = conn
+        self._task = task
+
+    def wait(self, timeout_secs: Optional[float] = None) -> None:
+        if not self._task:
+            return
+        results = self._conn.wait([self._task], float(timeout_secs if timeout_secs is not None else 3600))
+        failed = [msg for _, status, msg in results if status != "success"]
+        if failed:
+            raise ValueError("Unregistration failed: " + "; ".join(failed))
 
 
 class _Reading:
@@ -194,6 +210,24 @@ class DatasetEntry(_Reading):
             if not u.startswith("file://"):
                 raise ValueError(f"expected a file:// URL, got {u!r} (use Path(...).resolve().as_uri())")
         return RegistrationHandle(self._conn, self._conn.register(self.id, urls, on_duplicate))
+
+    def unregister(self, *, segments_to_drop: Union[str, Sequence[str]] = (),
+                   layers_to_drop: Union[str, Sequence[str]] = ()) -> "UnregistrationHandle":
+        """Drops registrations: the given layers of the given segments (an empty list means all of
+        them; not both empty). Dropping what is not registered does nothing."""
+        segments = [segments_to_drop] if isinstance(segments_to_drop, str) else list(segments_to_drop)
+        layers = [layers_to_drop] if isinstance(layers_to_drop, str) else list(layers_to_drop)
+        return UnregistrationHandle(self._conn, self._conn.unregister(self.id, segments, layers))
+
+    def segment_table(self):
+        """One row per segment (id, layers, storage URLs, chunks, size, properties and the time
+        range on each timeline) as a datafusion.DataFrame."""
+        table = pa.RecordBatchReader.from_stream(self._conn.segment_table(self.id)).read_all()
+        return _datafusion_frame(table, self._client)
+
+    def set_name(self, name: str) -> None:
+        """Renames the dataset; the name must not be taken."""
+        self.id, self.name = self._conn.rename_dataset(self.id, name)
 
     def register_batch(self, urls: Sequence[str], *, on_duplicate: str = "error") -> RegistrationHandle:
         """Register several URLs in one request (the older name of register([...]))."""

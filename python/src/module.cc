@@ -324,6 +324,27 @@ class CatalogConnection {
     }));
   }
   std::vector<std::string> SegmentIds(const std::string& id) { return ClientResult(client_->SegmentIds(id)); }
+  QueryStream SegmentTable(const std::string& id) {
+    Result<std::shared_ptr<arrow::Table>> table;
+    {
+      nb::gil_scoped_release release;
+      table = client_->SegmentTable(id);
+    }
+    return QueryStream(std::make_shared<arrow::TableBatchReader>(ClientResult(std::move(table))));
+  }
+  std::pair<std::string, std::string> Rename(const std::string& id, const std::string& name) {
+    auto e = ClientResult(client_->RenameDataset(id, name));
+    return {e.id, e.name};
+  }
+  std::string Unregister(const std::string& id, const std::vector<std::string>& segments,
+                         const std::vector<std::string>& layers) {
+    Result<std::string> r;
+    {
+      nb::gil_scoped_release release;
+      r = client_->Unregister(id, segments, layers);
+    }
+    return ClientResult(std::move(r));
+  }
   // A query across segments (see client::DatasetQuery); `columns` is a pyarrow schema.
   QueryStream Query(const std::string& id, std::vector<std::string> segments, std::optional<std::string> index,
                     std::vector<std::pair<std::string, std::optional<std::vector<std::string>>>> contents,
@@ -519,6 +540,9 @@ NB_MODULE(_core, m) {
       .def("wait", &CatalogConnection::Wait, "tasks"_a, "timeout"_a)
       .def("schema", &CatalogConnection::Schema, "id"_a)
       .def("segment_ids", &CatalogConnection::SegmentIds, "id"_a)
+      .def("segment_table", &CatalogConnection::SegmentTable, "id"_a)
+      .def("rename_dataset", &CatalogConnection::Rename, "id"_a, "name"_a)
+      .def("unregister", &CatalogConnection::Unregister, "id"_a, "segments"_a, "layers"_a)
       .def("query", &CatalogConnection::Query, "id"_a, "segments"_a, "index"_a.none(), "contents"_a,
            "include_semantically_empty"_a, "include_tombstone"_a, "range"_a.none(), "using_values"_a.none(), "fill"_a,
            "columns"_a)

@@ -190,3 +190,29 @@ def test_reregistering_a_rewritten_file_serves_the_new_contents(tmp_path, chunkh
         dataset.register(path.resolve().as_uri(), on_duplicate="replace").wait()
         after = dataset.reader(index="frame").to_arrow_table()
         assert sorted(after.column("frame").to_pylist()) == list(range(12))
+
+
+def test_segment_table_rename_and_unregister(tmp_path, corpus_dir):
+    d = tmp_path / "recs"
+    d.mkdir()
+    for name in ("properties_only.rrd", "multi_timeline.rrd", "timestamps_textlog.rrd"):
+        (d / name).write_bytes((corpus_dir / name).read_bytes())
+    with rr.server.Server(datasets={"ds": d}) as server:
+        client = server.client()
+        ds = client.get_dataset("ds")
+        table = ds.segment_table().to_arrow_table().sort_by("rerun_segment_id")
+        assert table.column("rerun_segment_id").to_pylist() == ["multi_timeline", "properties_only", "timestamps_textlog"]
+        assert table.column("rerun_num_chunks").to_pylist() == [3, 1, 3]
+        assert table.column("property:RecordingInfo:start_time").to_pylist() == [[1700000000000000000]] * 3
+        assert table.column("frame:start").to_pylist() == [0, None, None]
+        assert table.column("frame:end").to_pylist() == [19, None, None]
+        assert pa.types.is_duration(table.schema.field("sim_time:start").type)
+        ds.set_name("renamed")
+        assert ds.name == "renamed" and client.dataset_names() == ["renamed"]
+        client.create_dataset("taken")
+        with pytest.raises(rr.catalog.AlreadyExistsError):
+            ds.set_name("taken")
+        ds.unregister(segments_to_drop="multi_timeline").wait()
+        assert sorted(ds.segment_ids()) == ["properties_only", "timestamps_textlog"]
+        with pytest.raises(ValueError):
+            ds.unregister()

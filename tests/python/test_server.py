@@ -273,3 +273,58 @@ def test_a_busy_port_is_refused(chunkhouse_bin):
         assert "is the port in use" in second.stderr
     finally:
         first.stop()
+
+
+def test_segment_table_rename_and_unregister_match_rerun_server(chunkhouse_bin, tmp_path, corpus_dir):
+    """Rerun's client: segment_table() (properties, time ranges) as Rerun's server builds it,
+    set_name() and unregister()."""
+    d = tmp_path / "recs"
+    d.mkdir()
+    for name in ("properties_only.rrd", "multi_timeline.rrd", "timestamps_textlog.rrd", "static_only.rrd"):
+        (d / name).write_bytes((corpus_dir / name).read_bytes())
+    files = sorted(str(p) for p in d.glob("*.rrd"))
+    server = Server(chunkhouse_bin, "--allow-dir", str(d))
+    try:
+        out = rerun_client(server.address, f"""
+            files = {files!r}
+
+            def table(c):
+                ds = c.create_dataset(name="ds")
+                ds.register(["file://" + f for f in files]).wait(timeout_secs=60)
+                return ds.segment_table().to_arrow_table().sort_by("rerun_segment_id")
+
+            ours = table(client)
+            with rr.server.Server() as reference:
+                theirs = table(reference.client())
+            print(sorted(ours.schema.names) == sorted(theirs.schema.names))
+            # Storage URLs, times and sizes differ by construction (Rerun's server loads into memory).
+            skip = {{"rerun_storage_urls", "rerun_last_updated_at", "rerun_size_bytes"}}
+            print([n for n in theirs.schema.names if n not in skip and not (
+                ours.schema.field(n).equals(theirs.schema.field(n), check_metadata=True)
+                and ours.column(n).equals(theirs.column(n)))])
+
+            ds = client.get_dataset("ds")
+            ds.set_name("renamed")
+            print(client.dataset_names())
+            client.create_dataset(name="taken")
+            try:
+                client.get_dataset("renamed").set_name("taken")
+            except Exception as e:
+                print(type(e).__name__)
+            ds = client.get_dataset("renamed")
+            ds.unregister(segments_to_drop=["static_only", "multi_timeline"], layers_to_drop=[]).wait()
+            print(sorted(ds.segment_ids()))
+            try:
+                ds.unregister(segments_to_drop=[], layers_to_drop=[]).wait()
+            except Exception as e:
+                print(type(e).__name__)
+        """)
+        lines = out.strip().splitlines()
+        assert lines[0] == "True", out
+        assert lines[1] == "[]", out
+        assert lines[2] == "['renamed']", out
+        assert lines[3] == "AlreadyExistsError", out
+        assert lines[4] == "['properties_only', 'timestamps_textlog']", out
+        assert lines[5] == "ValueError", out
+    finally:
+        server.stop()

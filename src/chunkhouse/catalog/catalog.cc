@@ -175,6 +175,62 @@ Status Catalog::DeleteDataset(const std::string& id) {
   return Status::OK();
 }
 
+Result<Dataset> Catalog::RenameDataset(const std::string& id, const std::string& name) {
+  if (!ValidName(name)) {
+    return Status::Invalid(fmt::format("invalid dataset name '{}': use 1 to 180 letters, digits, spaces or "
+                                       "'_-.[]:', not starting with '__'", name));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    Stmt s(db_, "UPDATE datasets SET name = ?, updated_at = ? WHERE id = ?");
+    s.Bind(1, name).Bind(2, NowNs()).Bind(3, id);
+    int rc = s.Step();
+    if (rc == SQLITE_CONSTRAINT) return Status::AlreadyExists(fmt::format("a dataset named '{}' already exists", name));
+    if (rc != SQLITE_DONE) return SqlError(db_, "rename dataset");
+    if (sqlite3_changes(db_) == 0) return Status::KeyError(fmt::format("no dataset with id '{}'", id));
+  }
+  return DatasetById(id);
+}
+
+Result<std::pair<std::string, int64_t>> Catalog::Unregister(const std::string& dataset_id,
+                                                            const std::vector<std::string>& segments,
+                                                            const std::vector<std::string>& layers) {
+  if (segments.empty() && layers.empty()) {
+    return Status::Invalid("unregister: name the segments or the layers to drop (both lists are empty)");
+  }
+  ARROW_RETURN_NOT_OK(DatasetById(dataset_id).status());
+  std::lock_guard lock(mutex_);
+  ARROW_RETURN_NOT_OK(Exec("BEGIN IMMEDIATE"));
+  int64_t dropped = 0;
+  // Every (segment, layer) pair of the product; an empty list puts no condition on its column.
+  std::string sql = "DELETE FROM segments WHERE dataset_id = ?";
+  if (!segments.empty()) sql += " AND segment_id = ?";
+  if (!layers.empty()) sql += " AND layer = ?";
+  const std::vector<std::string> any{""};
+  for (const auto& segment : segments.empty() ? any : segments) {
+    for (const auto& layer : layers.empty() ? any : layers) {
+      Stmt s(db_, sql.c_str());
+      int i = 1;
+      s.Bind(i++, dataset_id);
+      if (!segments.empty()) s.Bind(i++, segment);
+      if (!layers.empty()) s.Bind(i++, layer);
+      if (s.Step() != SQLITE_DONE) {
+        Status err = SqlError(db_, "unregister");
+        (void)Exec("ROLLBACK");
+        return err;
+      }
+      dropped += sqlite3_changes(db_);
+    }
+  }
+  ARROW_RETURN_NOT_OK(Exec("COMMIT"));
+  Task t;
+  t.id = "task_" + Tuid::New().ToString();
+  t.dataset_id = dataset_id;
+  t.status = TaskStatus::kSuccess;
+  tasks_[t.id] = t;
+  return std::make_pair(t.id, dropped);
+}
+
 Result<std::string> Catalog::AllowedPath(const std::string& url) const {
   std::string path = url;
   if (path.rfind("file://", 0) == 0) {

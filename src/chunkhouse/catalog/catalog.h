@@ -73,6 +73,12 @@ class Catalog {
   Result<Dataset> DatasetById(const std::string& id);
   Result<std::vector<Dataset>> Datasets();
   Status DeleteDataset(const std::string& id);
+  Result<Dataset> RenameDataset(const std::string& id, const std::string& name);
+
+  // Drops registrations: the given layers of the given segments, where an empty list means
+  // all (not both empty). Returns a task id that is already finished, and the rows dropped.
+  Result<std::pair<std::string, int64_t>> Unregister(const std::string& dataset_id, const std::vector<std::string>& segments,
+                                                     const std::vector<std::string>& layers);
 
   // Checks each URL (scheme, allowed directory, existence), expands directories into their
   // .rrd files, and queues one task per file. Returns the task ids, one per file.

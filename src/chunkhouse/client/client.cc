@@ -221,6 +221,66 @@ Result<std::vector<std::string>> CatalogClient::SegmentIds(const std::string& da
   return out;
 }
 
+Result<std::shared_ptr<arrow::Table>> CatalogClient::SegmentTable(const std::string& dataset_id) {
+  pb::GetSegmentTableSchemaRequest sreq;
+  pb::GetSegmentTableSchemaResponse sresp;
+  auto sctx = impl_->Context(dataset_id);
+  ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->GetSegmentTableSchema(sctx.get(), sreq, &sresp), "GetSegmentTableSchema"));
+  ARROW_ASSIGN_OR_RAISE(auto schema, rrd::ReadIpcSchema(arrow::Buffer::FromString(sresp.schema().arrow_schema()),
+                                                        rrd::Where{"server response", 0}));
+  pb::ScanSegmentTableRequest req;
+  auto ctx = impl_->Context(dataset_id);
+  auto reader = impl_->stub->ScanSegmentTable(ctx.get(), req);
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  pb::ScanSegmentTableResponse resp;
+  while (reader->Read(&resp)) {
+    ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
+    batches.push_back(std::move(batch));
+  }
+  ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "ScanSegmentTable"));
+  // Columns by name, as the schema orders them (a server may send more, or in another order).
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+  for (const auto& f : schema->fields()) {
+    arrow::ArrayVector parts;
+    for (const auto& b : batches) {
+      auto col = b->GetColumnByName(f->name());
+      if (!col || !col->type()->Equals(*f->type())) {
+        return Status::Invalid(fmt::format("ScanSegmentTable: column '{}' is missing or not {}", f->name(),
+                                           f->type()->ToString()));
+      }
+      parts.push_back(col);
+    }
+    columns.push_back(std::make_shared<arrow::ChunkedArray>(parts, f->type()));
+  }
+  return arrow::Table::Make(schema, columns);
+}
+
+Result<EntryInfo> CatalogClient::RenameDataset(const std::string& id, const std::string& name) {
+  pb::UpdateEntryRequest req;
+  SetId(id, req.mutable_id());
+  req.mutable_entry_details_update()->set_name(name);
+  pb::UpdateEntryResponse resp;
+  auto ctx = impl_->Context(id);
+  ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->UpdateEntry(ctx.get(), req, &resp), "UpdateEntry"));
+  return EntryInfo{IdString(resp.entry_details().id()), resp.entry_details().name()};
+}
+
+Result<std::string> CatalogClient::Unregister(const std::string& dataset_id, const std::vector<std::string>& segments,
+                                              const std::vector<std::string>& layers) {
+  pb::UnregisterFromDatasetRequest req;
+  for (const auto& s : segments) req.add_segments_to_drop()->set_id(s);
+  for (const auto& l : layers) req.add_layers_to_drop(l);
+  auto ctx = impl_->Context(dataset_id);
+  auto reader = impl_->stub->UnregisterFromDataset(ctx.get(), req);
+  pb::UnregisterFromDatasetResponse resp;
+  std::string task;
+  while (reader->Read(&resp)) {
+    if (resp.has_task_id()) task = resp.task_id().id();
+  }
+  ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "UnregisterFromDataset"));
+  return task;
+}
+
 Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> CatalogClient::ChunkInfos(
     const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities) {
   pb::QueryDatasetRequest req;

@@ -58,6 +58,12 @@ class CatalogClient {
   Result<std::vector<TaskResult>> WaitForTasks(const std::vector<std::string>& task_ids, std::chrono::seconds timeout);
   Result<std::shared_ptr<arrow::Schema>> DatasetSchema(const std::string& dataset_id);
   Result<std::vector<std::string>> SegmentIds(const std::string& dataset_id);
+  // ScanSegmentTable, every column.
+  Result<std::shared_ptr<arrow::Table>> SegmentTable(const std::string& dataset_id);
+  Result<EntryInfo> RenameDataset(const std::string& id, const std::string& name);
+  // UnregisterFromDataset: the task to wait for.
+  Result<std::string> Unregister(const std::string& dataset_id, const std::vector<std::string>& segments,
+                                 const std::vector<std::string>& layers);
   // Every chunk of the given segments (all when empty) and entities (all when empty), per segment.
   Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> FetchSegments(
       const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities);

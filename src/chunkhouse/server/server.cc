@@ -67,15 +67,16 @@ void FillDatasetEntry(const catalog::Dataset& d, pb::DatasetEntry* out) {
   out->mutable_dataset_details();  // must be present, even empty
 }
 
-// The dataset a request is about, from the x-rerun-entry-id header (32 hex digits).
-Result<std::string> EntryFromHeader(const grpc::ServerContext& ctx) {
+// The dataset a request is about, from the x-rerun-entry-id header (32 hex digits); nullopt
+// when the header is absent.
+Result<std::optional<std::string>> EntryIdHeader(const grpc::ServerContext& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find("x-rerun-entry-id");
-  if (it == md.end()) return Status::Invalid("missing mandatory [x-rerun-entry-id, x-rerun-entry-name-bin] HTTP headers");
+  if (it == md.end()) return std::nullopt;
   std::string value(it->second.data(), it->second.size());
   auto id = Tuid::Parse(value, "entry");
   if (!id.ok()) return Status::Invalid(fmt::format("'{}' is not a valid value for 'x-rerun-entry-id'", value));
-  return id->ToString();
+  return std::optional<std::string>(id->ToString());
 }
 
 
@@ -289,6 +290,26 @@ class CloudService final : public pb::RerunCloudService::Service {
   }
 
 
+  grpc::Status UpdateEntry(grpc::ServerContext* ctx, const pb::UpdateEntryRequest* req,
+                           pb::UpdateEntryResponse* out) override {
+    std::string id;
+    if (req->has_id()) {
+      id = EntryIdString(req->id());
+    } else {
+      auto h = EntryFromHeader(*ctx);
+      if (!h.ok()) return ToGrpc(h.status());
+      id = *h;
+    }
+    auto d = catalog_.DatasetById(id);
+    if (!d.ok()) return ToGrpc(d.status());
+    if (req->entry_details_update().has_name()) {
+      d = catalog_.RenameDataset(id, req->entry_details_update().name());
+      if (!d.ok()) return ToGrpc(d.status());
+    }
+    FillDetails(*d, out->mutable_entry_details());
+    return grpc::Status::OK;
+  }
+
   // --- registration and tasks
 
   grpc::Status RegisterWithDataset(grpc::ServerContext* ctx, const pb::RegisterWithDatasetRequest* req,
@@ -346,6 +367,26 @@ class CloudService final : public pb::RerunCloudService::Service {
     return ToGrpc(ToDataframePart(*batch, out->mutable_data()));
   }
 
+  grpc::Status UnregisterFromDataset(grpc::ServerContext* ctx, const pb::UnregisterFromDatasetRequest* req,
+                                     grpc::ServerWriter<pb::UnregisterFromDatasetResponse>* writer) override {
+    auto id = EntryFromHeader(*ctx);
+    if (!id.ok()) return ToGrpc(id.status());
+    std::vector<std::string> segments, layers(req->layers_to_drop().begin(), req->layers_to_drop().end());
+    for (const auto& s : req->segments_to_drop()) segments.push_back(s.id());
+    auto done = catalog_.Unregister(*id, segments, layers);
+    if (!done.ok()) return ToGrpc(done.status());
+    // Done already; the client waits on the task all the same.
+    auto schema = arrow::schema({arrow::field("rerun_segment_id", arrow::utf8(), false),
+                                 arrow::field("rerun_segment_layer", arrow::utf8(), false)});
+    auto batch = arrow::RecordBatch::MakeEmpty(schema);
+    if (!batch.ok()) return ToGrpc(batch.status());
+    pb::UnregisterFromDatasetResponse response;
+    if (auto st = ToDataframePart(**batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
+    response.mutable_task_id()->set_id(done->first);
+    writer->Write(response);
+    return grpc::Status::OK;
+  }
+
   grpc::Status QueryTasks(grpc::ServerContext*, const pb::QueryTasksRequest* req, pb::QueryTasksResponse* out) override {
     std::vector<std::string> ids;
     for (const auto& t : req->ids()) ids.push_back(t.id());
@@ -388,40 +429,34 @@ class CloudService final : public pb::RerunCloudService::Service {
     return grpc::Status::OK;
   }
 
-  grpc::Status GetSegmentTableSchema(grpc::ServerContext*, const pb::GetSegmentTableSchemaRequest*,
+  grpc::Status GetSegmentTableSchema(grpc::ServerContext* ctx, const pb::GetSegmentTableSchemaRequest*,
                                      pb::GetSegmentTableSchemaResponse* out) override {
-    SetSchema(*SegmentTableSchema(), out->mutable_schema());
+    auto segments = SegmentsOf(*ctx);
+    if (!segments.ok()) return ToGrpc(segments.status());
+    auto schema = SegmentTableSchema(*segments);
+    if (!schema.ok()) return ToGrpc(schema.status());
+    SetSchema(**schema, out->mutable_schema());
     return grpc::Status::OK;
   }
 
-  grpc::Status ScanSegmentTable(grpc::ServerContext* ctx, const pb::ScanSegmentTableRequest*,
+  grpc::Status ScanSegmentTable(grpc::ServerContext* ctx, const pb::ScanSegmentTableRequest* req,
                                 grpc::ServerWriter<pb::ScanSegmentTableResponse>* writer) override {
     auto segments = SegmentsOf(*ctx);
     if (!segments.ok()) return ToGrpc(segments.status());
-    arrow::StringBuilder ids;
-    auto str_list = [] { return arrow::ListBuilder(arrow::default_memory_pool(), std::make_shared<arrow::StringBuilder>(),
-                                                   arrow::list(arrow::field("item", arrow::utf8(), false))); };
-    arrow::ListBuilder layers = str_list(), urls = str_list();
-    arrow::TimestampBuilder updated(arrow::timestamp(arrow::TimeUnit::NANO), arrow::default_memory_pool());
-    arrow::UInt64Builder chunks, sizes;
-    for (const auto& s : *segments) {
-      (void)ids.Append(s.segment.segment_id);
-      (void)layers.Append();
-      (void)static_cast<arrow::StringBuilder*>(layers.value_builder())->Append(s.segment.layer);
-      (void)urls.Append();
-      (void)static_cast<arrow::StringBuilder*>(urls.value_builder())->Append(s.segment.storage_url);
-      (void)updated.Append(s.segment.registered_at_ns);
-      (void)chunks.Append(s.segment.num_chunks);
-      (void)sizes.Append(s.segment.size_bytes);
+    // The segment-id filter is a hint (the client applies it again): honoured when given.
+    if (req->has_segment_id_filter()) {
+      const auto& f = req->segment_id_filter();
+      const bool only = f.has_scan_only();
+      const auto& list = only ? f.scan_only().segment_ids() : f.skip().segment_ids();
+      std::set<std::string> named(list.begin(), list.end());
+      if (only || f.has_skip()) {
+        std::erase_if(*segments, [&](const SegmentFile& s) { return named.count(s.segment.segment_id) != only; });
+      }
     }
-    arrow::ArrayVector arrays(6);
-    std::vector<arrow::ArrayBuilder*> builders{&ids, &layers, &urls, &updated, &chunks, &sizes};
-    for (size_t i = 0; i < builders.size(); ++i) {
-      if (!builders[i]->Finish(&arrays[i]).ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "arrow");
-    }
-    auto batch = arrow::RecordBatch::Make(SegmentTableSchema(), static_cast<int64_t>(segments->size()), arrays);
+    auto batch = SegmentTable(*segments, {req->columns().begin(), req->columns().end()});
+    if (!batch.ok()) return ToGrpc(batch.status());
     pb::ScanSegmentTableResponse response;
-    if (auto st = ToDataframePart(*batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
+    if (auto st = ToDataframePart(**batch, response.mutable_data()); !st.ok()) return ToGrpc(st);
     writer->Write(response);
     return grpc::Status::OK;
   }
@@ -529,6 +564,18 @@ class CloudService final : public pb::RerunCloudService::Service {
   }
 
  private:
+  // The dataset a request is about: x-rerun-entry-id, or else the entry name in
+  // x-rerun-entry-name-bin (binary metadata: gRPC hands over the decoded bytes).
+  Result<std::string> EntryFromHeader(const grpc::ServerContext& ctx) {
+    ARROW_ASSIGN_OR_RAISE(auto id, EntryIdHeader(ctx));
+    if (id) return *id;
+    const auto& md = ctx.client_metadata();
+    auto it = md.find("x-rerun-entry-name-bin");
+    if (it == md.end()) return Status::Invalid("missing mandatory [x-rerun-entry-id, x-rerun-entry-name-bin] HTTP headers");
+    ARROW_ASSIGN_OR_RAISE(auto dataset, catalog_.DatasetByName(std::string(it->second.data(), it->second.size())));
+    return dataset.id;
+  }
+
   struct SegmentFile {
     catalog::Segment segment;
     std::string path;
@@ -666,14 +713,121 @@ class CloudService final : public pb::RerunCloudService::Service {
     std::vector<arrow::Int64Builder> starts;
   };
 
-  static std::shared_ptr<arrow::Schema> SegmentTableSchema() {
+  // The segment table: fixed columns, then the recording properties (`property:…`, from the
+  // /__properties entities), then `<timeline>:end` / `:start` per timeline, as Rerun's server
+  // lays it out.
+  Result<std::shared_ptr<arrow::Schema>> SegmentTableSchema(const std::vector<SegmentFile>& segments) {
     auto strings = arrow::list(arrow::field("item", arrow::utf8(), false));
-    return arrow::schema({arrow::field("rerun_segment_id", arrow::utf8(), false),
-                          arrow::field("rerun_layer_names", strings, false),
-                          arrow::field("rerun_storage_urls", strings, false),
-                          arrow::field("rerun_last_updated_at", arrow::timestamp(arrow::TimeUnit::NANO), false),
-                          arrow::field("rerun_num_chunks", arrow::uint64(), false),
-                          arrow::field("rerun_size_bytes", arrow::uint64(), false)});
+    arrow::FieldVector fields{arrow::field("rerun_segment_id", arrow::utf8(), false),
+                              arrow::field("rerun_layer_names", strings, false),
+                              arrow::field("rerun_storage_urls", strings, false),
+                              arrow::field("rerun_last_updated_at", arrow::timestamp(arrow::TimeUnit::NANO), false),
+                              arrow::field("rerun_num_chunks", arrow::uint64(), false),
+                              arrow::field("rerun_size_bytes", arrow::uint64(), false)};
+    ARROW_ASSIGN_OR_RAISE(auto dataset, DatasetSchema(segments));
+    arrow::FieldVector ranges;
+    for (const auto& f : dataset->fields()) {
+      auto kind = meta::Get(*f, meta::kKind).value_or("");
+      if (kind == meta::kKindIndex) {
+        auto type = TimeTypeFromArrow(*f->type());
+        for (std::string marker : {"start", "end"}) {
+          ranges.push_back(arrow::field(f->name() + ":" + marker, f->type(), true,
+                                        Md({"rerun:kind", "rerun:index", "rerun:index_kind", "rerun:index_marker"},
+                                           {"index", f->name(), std::string(TimeTypeName(type.value_or(TimeType::kSequence))),
+                                            marker})));
+        }
+      } else if (kind == meta::kKindData) {
+        auto entity = meta::Get(*f, meta::kEntityPath).value_or("");
+        if (entity != "/__properties" && entity.rfind("/__properties/", 0) != 0) continue;
+        std::string component = meta::Get(*f, meta::kComponent).value_or(f->name());
+        std::string name = entity == "/__properties" ? "property:" + component
+                                                     : "property:" + entity.substr(14) + ":" + component;
+        std::vector<std::string> k, v;
+        for (auto key : {meta::kEntityPath, meta::kComponent, meta::kComponentType, meta::kKind, meta::kArchetype}) {
+          if (auto value = meta::Get(*f, key)) {
+            k.emplace_back(key);
+            v.push_back(*value);
+          }
+        }
+        fields.push_back(arrow::field(name, f->type(), true, Md(k, v)));
+      }
+    }
+    std::sort(fields.begin() + 6, fields.end(), [](const auto& a, const auto& b) { return a->name() < b->name(); });
+    std::sort(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) { return a->name() < b->name(); });
+    fields.insert(fields.end(), ranges.begin(), ranges.end());
+    return arrow::schema(fields, Md({std::string(meta::kSorbetVersion)}, {std::string(meta::kCurrentSorbetVersion)}));
+  }
+
+  // The rows of `segments`, in the requested columns (all when none are named).
+  Result<std::shared_ptr<arrow::RecordBatch>> SegmentTable(const std::vector<SegmentFile>& segments,
+                                                           const std::vector<std::string>& columns) {
+    ARROW_ASSIGN_OR_RAISE(auto full, SegmentTableSchema(segments));
+    arrow::FieldVector fields;
+    if (columns.empty()) {
+      fields = full->fields();
+    } else {
+      std::set<std::string> seen;
+      for (const auto& name : columns) {
+        auto f = full->GetFieldByName(name);
+        if (!f) return Status::Invalid(fmt::format("unknown segment table column '{}'", name));
+        if (!seen.insert(name).second) return Status::Invalid(fmt::format("segment table column '{}' requested twice", name));
+        fields.push_back(f);
+      }
+    }
+    arrow::ArrayVector arrays;
+    for (const auto& f : fields) {
+      ARROW_ASSIGN_OR_RAISE(auto builder, arrow::MakeBuilder(f->type()));
+      for (const auto& s : segments) ARROW_RETURN_NOT_OK(AppendSegmentCell(*f, s, *builder));
+      ARROW_ASSIGN_OR_RAISE(auto array, builder->Finish());
+      arrays.push_back(std::move(array));
+    }
+    return arrow::RecordBatch::Make(arrow::schema(fields, full->metadata()), static_cast<int64_t>(segments.size()),
+                                    arrays);
+  }
+
+  Status AppendSegmentCell(const arrow::Field& f, const SegmentFile& s, arrow::ArrayBuilder& out) {
+    const std::string& name = f.name();
+    auto one_string = [&](const std::string& value) -> Status {
+      auto& list = static_cast<arrow::ListBuilder&>(out);
+      ARROW_RETURN_NOT_OK(list.Append());
+      return static_cast<arrow::StringBuilder*>(list.value_builder())->Append(value);
+    };
+    if (name == "rerun_segment_id") return static_cast<arrow::StringBuilder&>(out).Append(s.segment.segment_id);
+    if (name == "rerun_layer_names") return one_string(s.segment.layer);
+    if (name == "rerun_storage_urls") return one_string(s.segment.storage_url);
+    if (name == "rerun_last_updated_at") return static_cast<arrow::TimestampBuilder&>(out).Append(s.segment.registered_at_ns);
+    if (name == "rerun_num_chunks") return static_cast<arrow::UInt64Builder&>(out).Append(s.segment.num_chunks);
+    if (name == "rerun_size_bytes") return static_cast<arrow::UInt64Builder&>(out).Append(s.segment.size_bytes);
+    if (meta::Get(f, meta::kKind) == std::string(meta::kKindIndex)) {
+      // The segment's time range on that timeline, from its chunks' footer entries.
+      const std::string timeline = meta::Get(f, "rerun:index").value_or("");
+      const bool start = meta::Get(f, "rerun:index_marker") == std::string("start");
+      ARROW_ASSIGN_OR_RAISE(auto reader, Reader(s.path));
+      std::optional<int64_t> value;
+      for (const auto& e : reader->chunks()) {
+        if (e.store.kind != StoreKind::kRecording || e.store.recording_id != s.segment.segment_id) continue;
+        for (const auto& [tl, range] : e.time_ranges) {
+          if (tl.name != timeline) continue;
+          int64_t v = start ? range.min : range.max;
+          value = !value ? v : start ? std::min(*value, v) : std::max(*value, v);
+        }
+      }
+      if (!value) return out.AppendNull();
+      ARROW_ASSIGN_OR_RAISE(auto scalar, arrow::MakeScalar(f.type(), *value));
+      return out.AppendScalar(*scalar);
+    }
+    // A property: the segment's static value of that component, if it has one.
+    const auto entity = EntityPath::Parse(meta::Get(f, meta::kEntityPath).value_or(""));
+    const auto component = meta::Get(f, meta::kComponent).value_or("");
+    ARROW_ASSIGN_OR_RAISE(auto store, files_.Store(s.path, StoreId{StoreKind::kRecording, s.segment.application_id,
+                                                                   s.segment.segment_id}));
+    auto cell = store->StaticCell(entity, component);
+    if (!cell) return out.AppendNull();
+    const auto* cc = cell->chunk->FindComponent(component);
+    if (cc == nullptr) return out.AppendNull();
+    const auto& column = cell->chunk->column(cc->column);
+    if (!column.type()->Equals(*f.type())) return out.AppendNull();
+    return out.AppendArraySlice(arrow::ArraySpan(*column.data()), cell->row, 1);
   }
 
   // Union of the segments' schemas: RowId, every timeline, every (entity, component) column;

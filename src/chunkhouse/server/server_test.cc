@@ -283,6 +283,23 @@ TEST_F(ServerTest, UnknownEntryIdsAreNotFound) {
   ExpectHealthy();
 }
 
+TEST_F(ServerTest, EntryNameHeaderNamesTheDataset) {
+  auto schema_with = [&](const std::string& key, const std::string& value) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata(key, value);
+    pb::GetDatasetSchemaRequest req;
+    pb::GetDatasetSchemaResponse resp;
+    auto st = stub_->GetDatasetSchema(&ctx, req, &resp);
+    return std::make_pair(st.error_code(), resp.schema().arrow_schema().size());
+  };
+  auto [code, size] = schema_with("x-rerun-entry-name-bin", "recs");
+  EXPECT_EQ(code, grpc::StatusCode::OK);
+  EXPECT_GT(size, 0u);
+  EXPECT_EQ(schema_with("x-rerun-entry-name-bin", "no such dataset").first, grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(schema_with("x-unrelated", "1").first, grpc::StatusCode::INVALID_ARGUMENT);
+  ExpectHealthy();
+}
+
 // Lists the dataset's chunks and asks for all of them.
 pb::FetchChunksRequest FetchAll(pb::RerunCloudService::Stub& stub, const std::string& entry) {
   pb::QueryDatasetRequest req;
