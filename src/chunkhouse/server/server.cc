@@ -8,6 +8,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <charconv>
+#include <malloc.h>
+
 #include <csignal>
 #include <filesystem>
 #include <optional>
@@ -909,6 +911,10 @@ class CloudService final : public pb::RerunCloudService::Service {
 }  // namespace
 
 Status Serve(ServerOptions options, const std::function<void(const std::string&)>& on_listening) {
+  // Every response allocates and frees megabytes of message buffers; by default glibc hands
+  // that memory back to the kernel after each one and faults it in again for the next.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
   // Block SIGINT/SIGTERM before any thread starts (threads inherit the mask), so that one
   // thread waits for them and shuts the server down cleanly.
   sigset_t signals;
