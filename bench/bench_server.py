@@ -83,6 +83,15 @@ def start(cmd: list[str], pattern: str, log: Path) -> tuple[subprocess.Popen, st
     raise SystemExit(f"server did not start: {cmd}")
 
 
+def warm_page_cache(files: list[str]) -> None:
+    """Reads every file once, so that no side pays for disk reads the other side then skips
+    (this VM's kernel evicts cold pages on its own)."""
+    for f in files:
+        with open(f, "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+
+
 def run(side: str, files: list[str], segments: int, data_dir: Path, batch: int, repeat: int) -> dict:
     client_python = [str(REF / "bin" / "python")]
     env = None
@@ -146,6 +155,7 @@ def main() -> None:
     results = {"files": args.files, "frames": args.frames, "query_segments": args.query_segments,
                "batch": args.batch, "repeat": args.repeat}
     for side in ("chunkhouse_client", "chunkhouse", "rerun"):
+        warm_page_cache(files)
         results[side] = run(side, files, args.query_segments, data, args.batch, args.repeat)
         print(side, results[side], flush=True)
     ours, theirs_on_ours, r = results["chunkhouse_client"], results["chunkhouse"], results["rerun"]

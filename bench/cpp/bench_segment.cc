@@ -9,6 +9,8 @@
 #include "chunkhouse/chunk/sample.h"
 #include "chunkhouse/query/query.h"
 #include "chunkhouse/rrd/codec.h"
+#include "chunkhouse/rrd/reader.h"
+#include "chunkhouse/rrd/writer.h"
 #include "chunkhouse/store/store.h"
 
 namespace chunkhouse {
@@ -56,6 +58,20 @@ void BM_FilledQuery(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_FilledQuery)->Arg(200)->Arg(20000);
+
+// What registration does per file: open it and read its footer (no chunk is decoded).
+void BM_OpenFooter(benchmark::State& state) {
+  const std::string path = "/tmp/chunkhouse_bench_footer.rrd";
+  {
+    auto writer = rrd::RrdWriter::Open(path).ValueOrDie();
+    (void)writer->WriteStoreInfo(kStore);
+    for (const auto& chunk : MakeSampleRecording(200).ValueOrDie()) (void)writer->WriteChunk(kStore, *chunk);
+    (void)writer->Close();
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(rrd::IndexedReader::Open(path).ValueOrDie());
+  std::remove(path.c_str());
+}
+BENCHMARK(BM_OpenFooter);
 
 }  // namespace
 }  // namespace chunkhouse

@@ -327,7 +327,9 @@ void Catalog::Work() {
 Result<Catalog::IndexedFile> Catalog::IndexFile(const Task& task) {
   IndexedFile out;
   out.path = task.storage_url.substr(7);
-  ARROW_ASSIGN_OR_RAISE(out.reader, rrd::IndexedReader::Open(out.path));
+  rrd::IndexedReader::Options options;
+  options.keep_manifest_data = false;  // the catalog's readers live as long as the server: keep them small
+  ARROW_ASSIGN_OR_RAISE(out.reader, rrd::IndexedReader::Open(out.path, options));
   for (const auto& store : out.reader->stores()) {
     if (store.kind == StoreKind::kRecording) out.recordings[store.recording_id] = {store.application_id, 0};
   }

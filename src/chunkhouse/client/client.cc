@@ -5,6 +5,7 @@
 #include <arrow/buffer.h>
 #include <arrow/record_batch.h>
 #include <arrow/type.h>
+#include <arrow/array/concatenate.h>
 #include <arrow/table.h>
 #include <arrow/util/thread_pool.h>
 #include <grpcpp/grpcpp.h>
@@ -454,8 +455,18 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& da
   if (found.empty()) return arrow::Table::MakeEmpty(dq->columns);
   ARROW_ASSIGN_OR_RAISE(auto table, arrow::ConcatenateTables(found, arrow::ConcatenateTablesOptions::Defaults(),
                                                                  MemoryPool()));
-  // Few large batches: consumers such as DataFusion pay per batch.
-  return table->CombineChunks(MemoryPool());
+  // One batch (consumers such as DataFusion pay per batch), each column concatenated on a worker.
+  std::vector<arrow::Future<std::shared_ptr<arrow::Array>>> columns;
+  for (const auto& column : table->columns()) {
+    ARROW_ASSIGN_OR_RAISE(auto future, workers->Submit([column] { return arrow::Concatenate(column->chunks(), MemoryPool()); }));
+    columns.push_back(std::move(future));
+  }
+  arrow::ArrayVector arrays;
+  for (auto& c : columns) {
+    ARROW_ASSIGN_OR_RAISE(auto array, c.result());
+    arrays.push_back(std::move(array));
+  }
+  return arrow::Table::Make(table->schema(), arrays, table->num_rows());
 }
 
 }  // namespace chunkhouse::client

@@ -268,6 +268,7 @@ Result<std::unique_ptr<IndexedReader>> IndexedReader::Open(const std::string& pa
 
 Result<std::unique_ptr<IndexedReader>> IndexedReader::Open(std::shared_ptr<RrdFile> file, Options options) {
   std::unique_ptr<IndexedReader> reader(new IndexedReader(std::move(file)));
+  reader->options_ = options;
   const RrdFile& f = *reader->file_;
   const std::string& path = f.path();
   if (f.size() < kStreamHeaderSize) {
@@ -337,6 +338,7 @@ Status IndexedReader::ReadFooter(bool& found) {
     }
     AddStore(manifest.store);
     chunks_.insert(chunks_.end(), manifest.entries.begin(), manifest.entries.end());
+    if (!options_.keep_manifest_data) manifest.data.reset();
     manifests_.push_back(std::move(manifest));
   }
   std::stable_sort(chunks_.begin(), chunks_.end(),

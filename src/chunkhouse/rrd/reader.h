@@ -101,6 +101,10 @@ class IndexedReader {
   struct Options {
     // Treat a present footer as absent (scan the file instead).
     bool ignore_footer = false;
+    // Keep each manifest's Arrow table (per-component time ranges, which ChunkStore::Open
+    // reads). Without it the reader holds only the chunk list and schemas: a server indexing
+    // thousands of files keeps half the memory.
+    bool keep_manifest_data = true;
   };
   static Result<std::unique_ptr<IndexedReader>> Open(const std::string& path, Options options);
   static Result<std::unique_ptr<IndexedReader>> Open(std::shared_ptr<RrdFile> file, Options options);
@@ -111,7 +115,8 @@ class IndexedReader {
   // Stores with their ids, in file order (recordings and blueprints).
   const std::vector<StoreId>& stores() const { return stores_; }
   const std::vector<ChunkEntry>& chunks() const { return chunks_; }
-  // Manifests from the footer (empty for a scanned file).
+  // Manifests from the footer (empty for a scanned file). Their `data` is null when the reader
+  // was opened without keep_manifest_data.
   const std::vector<Manifest>& manifests() const { return manifests_; }
   // What a scan could not read (it lists everything else).
   const std::vector<std::string>& problems() const { return problems_; }
@@ -130,6 +135,7 @@ class IndexedReader {
   void AddStore(const StoreId& id);
 
   std::shared_ptr<RrdFile> file_;
+  Options options_;
   bool has_footer_ = false;
   std::vector<StoreId> stores_;
   std::vector<ChunkEntry> chunks_;

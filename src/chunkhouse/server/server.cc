@@ -206,7 +206,12 @@ class FileIndex {
       auto it = stores_.find(key);
       if (it != stores_.end()) return it->second;
     }
-    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(path));
+    ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, Reader(path));
+    const auto& manifests = reader->manifests();
+    if (std::any_of(manifests.begin(), manifests.end(), [](const rrd::Manifest& m) { return !m.data; })) {
+      // Registration keeps slim readers; a store needs the manifests' tables.
+      ARROW_ASSIGN_OR_RAISE(reader, rrd::IndexedReader::Open(path));
+    }
     ARROW_ASSIGN_OR_RAISE(auto store, ChunkStore::Open(reader, id));
     std::lock_guard lock(mutex_);
     return stores_.try_emplace(key, store).first->second;

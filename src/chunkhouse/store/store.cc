@@ -210,6 +210,9 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(std::shared_ptr<rrd::Indexe
     return store;
   }
 
+  if (!manifest->data) {
+    return Status::Invalid(fmt::format("{}: the reader was opened without its manifest tables", path));
+  }
   // With a footer: schema and per-chunk ranges from the manifest; chunks decoded on demand.
   std::shared_ptr<ChunkStore> store(new ChunkStore());
   store->store_id_ = which;
