@@ -30,7 +30,7 @@ class Server:
         self.proc = subprocess.Popen([chunkhouse_bin, "server", "--port", "0", *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
-        m = re.search(r"rerun\+http://[0-9.]+:\d+", line)
+        m = re.search(r"rerun\+https?://[0-9.]+:\d+", line)
         if not m:
             self.proc.kill()
             raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()}")
@@ -326,5 +326,31 @@ def test_segment_table_rename_and_unregister_match_rerun_server(chunkhouse_bin, 
         assert lines[3] == "AlreadyExistsError", out
         assert lines[4] == "['properties_only', 'timestamps_textlog']", out
         assert lines[5] == "ValueError", out
+    finally:
+        server.stop()
+
+
+def test_tls(chunkhouse_bin, tmp_path, data_dir):
+    """--tls-cert/--tls-key serve rerun+https://; our client checks the certificate."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    server = Server(chunkhouse_bin, "--tls-cert", str(cert), "--tls-key", str(key), "-d", f"recs={data_dir}")
+    try:
+        assert server.address.startswith("rerun+https://"), server.address
+        code = textwrap.dedent(f"""
+            import chunkhouse
+            client = chunkhouse.catalog.CatalogClient({server.address!r})
+            print(client.dataset_names(), client.get_dataset("recs").reader(index="frame").to_arrow_table().num_rows > 0)
+        """)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+        trusted = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                                 env=dict(env, GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=str(cert)))
+        assert trusted.returncode == 0, trusted.stderr
+        assert trusted.stdout.strip() == "['recs'] True"
+        # Without the certificate among its roots, the client refuses the server.
+        untrusted = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+        assert untrusted.returncode != 0 and "certificate verify failed" in untrusted.stderr
     finally:
         server.stop()

@@ -269,6 +269,10 @@ int main(int argc, char** argv) {
   serve->add_option("--port", port, "Port to listen on (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   serve->add_option("--storage", storage, "Keep the catalog in this directory, so that it survives restarts");
   serve->add_option("--allow-dir", allow_dirs, "Another directory whose files may be registered. Repeatable");
+  std::string tls_cert, tls_key;
+  serve->add_option("--tls-cert", tls_cert, "PEM certificate chain: serve TLS (clients use rerun+https://)")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -290,6 +294,8 @@ int main(int argc, char** argv) {
     }
     if (!storage.empty()) options.catalog.storage_dir = storage;
     options.catalog.allowed_dirs = allow_dirs;
+    options.tls_cert_file = tls_cert;
+    options.tls_key_file = tls_key;
     return Report(server::Serve(options, [](const std::string& address) {
       fmt::print("chunkhouse server listening on {}\n", address);
       std::fflush(stdout);

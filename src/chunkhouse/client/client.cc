@@ -87,19 +87,29 @@ CatalogClient::CatalogClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 CatalogClient::~CatalogClient() = default;
 
 Result<std::unique_ptr<CatalogClient>> CatalogClient::Connect(const std::string& url) {
+  // rerun+http://host:port is plain HTTP/2; rerun+https:// and rerun:// use TLS (default port
+  // 443), checked against the system's roots or GRPC_DEFAULT_SSL_ROOTS_FILE_PATH.
   std::string target = url;
-  for (std::string_view scheme : {"rerun+http://", "http://"}) {
-    if (target.rfind(scheme, 0) == 0) target = target.substr(scheme.size());
-  }
-  if (target.rfind("rerun+https://", 0) == 0 || target.rfind("rerun://", 0) == 0) {
-    return Status::NotImplemented(fmt::format("{}: TLS connections are not supported yet; use rerun+http://", url));
+  bool tls = false;
+  for (auto [scheme, secure] : {std::pair<std::string_view, bool>{"rerun+http://", false}, {"http://", false},
+                                {"rerun+https://", true}, {"https://", true}, {"rerun://", true}}) {
+    if (target.rfind(scheme, 0) == 0) {
+      target = target.substr(scheme.size());
+      tls = secure;
+      break;
+    }
   }
   if (auto slash = target.find('/'); slash != std::string::npos) target = target.substr(0, slash);
-  if (target.find(':') == std::string::npos) return Status::Invalid(fmt::format("{}: expected host:port", url));
+  if (target.empty()) return Status::Invalid(fmt::format("{}: expected host:port", url));
+  if (target.find(':') == std::string::npos) {
+    if (!tls) return Status::Invalid(fmt::format("{}: expected host:port", url));
+    target += ":443";
+  }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(std::numeric_limits<int>::max());
   args.SetMaxSendMessageSize(std::numeric_limits<int>::max());
-  auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  auto credentials = tls ? grpc::SslCredentials(grpc::SslCredentialsOptions()) : grpc::InsecureChannelCredentials();
+  auto channel = grpc::CreateCustomChannel(target, credentials, args);
   auto impl = std::make_unique<Impl>();
   impl->stub = pb::RerunCloudService::NewStub(channel);
   std::unique_ptr<CatalogClient> client(new CatalogClient(std::move(impl)));

@@ -11,6 +11,7 @@
 #include <malloc.h>
 
 #include <csignal>
+#include <fstream>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -960,7 +961,24 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   CloudService service(*catalog, files);
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(fmt::format("{}:{}", options.host, options.port), grpc::InsecureServerCredentials(), &port);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  const bool tls = !options.tls_cert_file.empty() || !options.tls_key_file.empty();
+  if (tls) {
+    auto read = [](const std::string& path, std::string_view what) -> Result<std::string> {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) return Status::IOError(fmt::format("{}: cannot read the TLS {}", path, what));
+      return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+      return Status::Invalid("TLS needs both --tls-cert and --tls-key");
+    }
+    grpc::SslServerCredentialsOptions ssl;
+    ARROW_ASSIGN_OR_RAISE(auto cert, read(options.tls_cert_file, "certificate"));
+    ARROW_ASSIGN_OR_RAISE(auto key, read(options.tls_key_file, "private key"));
+    ssl.pem_key_cert_pairs.push_back({key, cert});
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  builder.AddListeningPort(fmt::format("{}:{}", options.host, options.port), credentials, &port);
   builder.RegisterService(&service);
   builder.SetMaxReceiveMessageSize(std::numeric_limits<int>::max());
   builder.SetMaxSendMessageSize(std::numeric_limits<int>::max());
@@ -973,7 +991,9 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
-    return Status::IOError(fmt::format("cannot listen on {}:{} (is the port in use?)", options.host, options.port));
+    return Status::IOError(fmt::format("cannot listen on {}:{} ({})", options.host, options.port,
+                                       tls ? "is the port in use, or are the TLS certificate and key not a pair?"
+                                           : "is the port in use?"));
   }
   std::thread waiter([&] {
     int sig = 0;
@@ -981,7 +1001,7 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   });
   std::string host = options.host == "0.0.0.0" ? "127.0.0.1" : options.host;
-  on_listening(fmt::format("rerun+http://{}:{}", host, port));
+  on_listening(fmt::format("{}://{}:{}", tls ? "rerun+https" : "rerun+http", host, port));
   server->Wait();
   waiter.join();
   return Status::OK();

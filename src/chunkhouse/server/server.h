@@ -14,6 +14,9 @@ struct ServerOptions {
   int port = 51234;
   std::vector<std::pair<std::string, std::string>> datasets;  // (name, directory) served from the start
   catalog::Options catalog;
+  // TLS: PEM files of the server's certificate chain and private key. Empty: plain HTTP/2
+  // (rerun+http://); set: clients connect with rerun+https://.
+  std::string tls_cert_file, tls_key_file;
 };
 
 // Serves until SIGINT or SIGTERM; `on_listening` gets the address clients connect to.
