@@ -154,9 +154,14 @@ class _Reading:
         segments = [] if self._segments is None else self.segment_ids()
         if self._segments is not None and not segments:
             return pa.schema(fields).empty_table()
+        per_segment = None
+        if isinstance(using, dict):  # {segment id: values}: rows only for those segments
+            per_segment = {str(k): _index_values(v) for k, v in using.items()}
+            using = None
         using_values = None if using is None else _index_values(using)
         stream = self._entry._conn.query(self._entry.id, segments, index, contents, include_semantically_empty_columns,
-                                         include_tombstone_columns, range_, using_values, fill, pa.schema(fields))
+                                         include_tombstone_columns, range_, using_values, fill, pa.schema(fields),
+                                         per_segment)
         return pa.RecordBatchReader.from_stream(stream).read_all()
 
     def reader(self, index: Optional[str], *, fill_latest_at: bool = False, using_index_values: Any = None,

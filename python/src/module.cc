@@ -350,7 +350,7 @@ class CatalogConnection {
                     std::vector<std::pair<std::string, std::optional<std::vector<std::string>>>> contents,
                     bool include_semantically_empty, bool include_tombstone,
                     std::optional<std::pair<int64_t, int64_t>> range, std::optional<Int64Array> using_values, bool fill,
-                    nb::object columns) {
+                    nb::object columns, std::optional<std::map<std::string, Int64Array>> per_segment_values) {
     client::DatasetQuery dq;
     dq.segments = std::move(segments);
     auto& q = dq.query;
@@ -360,6 +360,10 @@ class CatalogConnection {
     q.include_tombstone_columns = include_tombstone;
     q.range = range;
     if (using_values) q.using_index_values = ToVector(*using_values);
+    if (per_segment_values) {
+      dq.per_segment_values.emplace();
+      for (const auto& [segment, values] : *per_segment_values) (*dq.per_segment_values)[segment] = ToVector(values);
+    }
     q.fill_latest_at = fill;
     nb::capsule capsule = nb::borrow<nb::capsule>(columns.attr("__arrow_c_schema__")());
     dq.columns = Unwrap(arrow::ImportSchema(static_cast<ArrowSchema*>(PyCapsule_GetPointer(capsule.ptr(), "arrow_schema"))));
@@ -545,7 +549,7 @@ NB_MODULE(_core, m) {
       .def("unregister", &CatalogConnection::Unregister, "id"_a, "segments"_a, "layers"_a)
       .def("query", &CatalogConnection::Query, "id"_a, "segments"_a, "index"_a.none(), "contents"_a,
            "include_semantically_empty"_a, "include_tombstone"_a, "range"_a.none(), "using_values"_a.none(), "fill"_a,
-           "columns"_a)
+           "columns"_a, "per_segment_values"_a.none() = nb::none())
       .def("fetch", &CatalogConnection::Fetch, "id"_a, "segments"_a, "entities"_a);
 
   nb::class_<RrdReader>(m, "RrdReader", "Read chunks from an RRD file.")

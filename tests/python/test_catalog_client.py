@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -112,7 +113,20 @@ def test_seed_000_and_002_flows(files):
         assert client.dataset_names() == ["seed"]
 
 
-QUERIES = [("step", False), ("step", True), ("frame", True), ("frame", False), (None, False)]
+# (index, fill_latest_at, using_index_values): the values are the same for every segment (a list)
+# or per segment (a dict), which also lets the server prune chunks by time.
+PER_SEGMENT = {"multi_timeline": [2, 5, 19], "columns": [1]}
+QUERIES = [("step", False, None), ("step", True, None), ("frame", True, None), ("frame", False, None), (None, False, None),
+           ("frame", True, [0, 3, 7, 50]), ("frame", False, [-5, 0, 3]), ("frame", False, PER_SEGMENT),
+           ("frame", True, PER_SEGMENT)]
+
+
+def _using(values):
+    if values is None:
+        return None
+    if isinstance(values, dict):
+        return {k: np.array(v, dtype=np.int64) for k, v in values.items()}
+    return np.array(values, dtype=np.int64)
 # Only files without static data are compared with rerun-sdk's client: its dataset reader
 # leaves a static column null on rows that come from a later chunk (e.g. /static_over at
 # t=10..14 of query_edge_cases.rrd), where its own local reader and ours show the static value.
@@ -122,10 +136,15 @@ COMPARED = ("columns", "multi_timeline")
 def rerun_tables(address: str, out: Path) -> None:
     """rerun-sdk's client: the same queries, written as Arrow files."""
     code = f"""
+        import numpy as np
         import pyarrow as pa
         ds = client.get_dataset("ds")
-        for i, (index, fill) in enumerate({QUERIES!r}):
-            t = ds.reader(index=index, fill_latest_at=fill).to_arrow_table()
+        for i, (index, fill, using) in enumerate({QUERIES!r}):
+            if isinstance(using, dict):
+                using = {{k: np.array(v, dtype=np.int64) for k, v in using.items()}}
+            elif using is not None:
+                using = np.array(using, dtype=np.int64)
+            t = ds.reader(index=index, fill_latest_at=fill, using_index_values=using).to_arrow_table()
             with pa.ipc.new_file("{out}/q%d.arrow" % i, t.schema) as w:
                 w.write_table(t)
     """
@@ -139,9 +158,10 @@ def test_our_client_gets_rerun_clients_tables_from_our_server(files, tmp_path, c
         ds = rr.catalog.CatalogClient(server.address).create_dataset(name="ds")
         assert sorted(ds.register([p.as_uri() for p in files]).wait().segment_ids) == list(COMPARED)
         rerun_tables(server.address, tmp_path)
-        for i, (index, fill) in enumerate(QUERIES):
+        for i, (index, fill, using) in enumerate(QUERIES):
             theirs = pa.ipc.open_file(tmp_path / f"q{i}.arrow").read_all()
-            same(ds.reader(index=index, fill_latest_at=fill).to_arrow_table(), theirs, index)
+            same(ds.reader(index=index, fill_latest_at=fill, using_index_values=_using(using)).to_arrow_table(), theirs,
+                 index)
     finally:
         server.stop()
 
@@ -170,9 +190,10 @@ def test_our_client_against_rerun_server(files, tmp_path):
         assert sorted(ds.register([p.as_uri() for p in files]).wait(timeout_secs=60).segment_ids) == list(COMPARED)
         assert sorted(ds.segment_ids()) == list(COMPARED)
         rerun_tables(address, tmp_path)
-        for i, (index, fill) in enumerate(QUERIES):
+        for i, (index, fill, using) in enumerate(QUERIES):
             theirs = pa.ipc.open_file(tmp_path / f"q{i}.arrow").read_all()
-            same(ds.reader(index=index, fill_latest_at=fill).to_arrow_table(), theirs, index)
+            same(ds.reader(index=index, fill_latest_at=fill, using_index_values=_using(using)).to_arrow_table(), theirs,
+                 index)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

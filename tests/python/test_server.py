@@ -145,6 +145,18 @@ def test_seed_002_workflow_matches_rerun_server(chunkhouse_bin, data_dir):
                         same = sorted(a.schema.names) == sorted(b.schema.names) and a.num_rows == b.num_rows and all(
                             a.column(n).combine_chunks().equals(b.column(n).combine_chunks()) for n in a.schema.names)
                         print(index, fill, a.num_rows, same)
+                # using_index_values: the same values for every segment, or per segment (sent as
+                # per_segment_values, which the server uses to select chunks).
+                import numpy as np
+                for using in [np.array([0, 3, 7, 50]), {{"multi_timeline": np.array([2, 5, 19]), "columns": np.array([1])}}]:
+                    for fill in [False, True]:
+                        a = ours.reader(index="frame", using_index_values=using, fill_latest_at=fill).to_arrow_table()
+                        b = theirs.reader(index="frame", using_index_values=using, fill_latest_at=fill).to_arrow_table()
+                        keys = [("rerun_segment_id", "ascending"), ("frame", "ascending")]
+                        a, b = a.sort_by(keys), b.sort_by(keys)
+                        same = sorted(a.schema.names) == sorted(b.schema.names) and a.num_rows == b.num_rows and all(
+                            a.column(n).combine_chunks().equals(b.column(n).combine_chunks()) for n in a.schema.names)
+                        print("using", fill, a.num_rows, same)
                 view = ours.filter_segments(["columns"]).filter_contents(["/columns/scalars/**"])
                 ref_view = theirs.filter_segments(["columns"]).filter_contents(["/columns/scalars/**"])
                 a = view.reader(index="step").to_arrow_table().sort_by("step")

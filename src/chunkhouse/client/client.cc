@@ -292,12 +292,39 @@ Result<std::string> CatalogClient::Unregister(const std::string& dataset_id, con
   return task;
 }
 
+namespace {
+
+// The time filter a dataset query lets the server prune chunks with: the index range plus, when
+// filling, the latest-at at its start. Without one the server sends every chunk of the
+// segments, which is correct, only slower.
+void SetTimeFilter(const DatasetQuery& dq, pb::QueryDatasetRequest& req) {
+  const auto& q = dq.query;
+  if (!q.index) return;
+  const std::string& index = *q.index;
+  // using_index_values: no pruning, because the values are clipped to each segment's whole time
+  // range (as Rerun's dataset reader does), which the segment's chunks give.
+  if (dq.per_segment_values || q.using_index_values || !q.range) return;
+  auto* range = req.mutable_query()->mutable_range();
+  range->mutable_index()->mutable_timeline()->set_name(index);
+  range->mutable_index_range()->set_start(q.range->first);
+  range->mutable_index_range()->set_end(q.range->second);
+  if (q.fill_latest_at) {
+    auto* la = req.mutable_query()->mutable_latest_at();
+    la->mutable_index()->mutable_timeline()->set_name(index);
+    la->set_at(q.range->first);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> CatalogClient::ChunkInfos(
-    const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities) {
+    const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities,
+    const DatasetQuery* query) {
   pb::QueryDatasetRequest req;
   for (const auto& s : segments) req.add_segment_ids()->set_id(s);
   for (const auto& e : entities) req.add_entity_paths()->set_path(e);
   req.set_select_all_entity_paths(entities.empty());
+  if (query) SetTimeFilter(*query, req);
   auto ctx = impl_->Context(dataset_id);
   auto reader = impl_->stub->QueryDataset(ctx.get(), req);
   std::vector<std::shared_ptr<arrow::RecordBatch>> infos;
@@ -369,17 +396,34 @@ Result<std::shared_ptr<arrow::Table>> QuerySegment(const std::string& segment,
     ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(m, where));
     chunks.push_back(std::move(chunk));
   }
+  query::QueryExpression q = dq.query;
+  if (dq.per_segment_values) {
+    auto it = dq.per_segment_values->find(segment);
+    if (it == dq.per_segment_values->end()) return nullptr;  // no values, no rows
+    q.using_index_values = it->second;
+  }
+  if (q.using_index_values && q.index) {
+    // Rerun's dataset reader keeps only the values within the segment's time range.
+    std::optional<TimeRange> span;
+    for (const auto& chunk : chunks) {
+      const auto* ic = chunk->FindIndex(*q.index);
+      if (ic == nullptr) continue;
+      if (auto r = chunk->TimeRangeOf(*ic)) span = span ? TimeRange{std::min(span->min, r->min), std::max(span->max, r->max)} : *r;
+    }
+    auto& values = *q.using_index_values;
+    std::erase_if(values, [&](int64_t v) { return !span || v < span->min || v > span->max; });
+  }
   ARROW_ASSIGN_OR_RAISE(std::shared_ptr<const ChunkStore> store, ChunkStore::FromChunks(std::move(chunks)));
-  const auto& q = dq.query;
   if (q.index) {
     const auto& tls = store->schema().timelines;
     // A segment without the timeline has no rows on it.
     if (std::none_of(tls.begin(), tls.end(), [&](const Timeline& t) { return t.name == *q.index; })) return nullptr;
   }
-  ARROW_ASSIGN_OR_RAISE(auto reader, query::Execute(store, q));
+  const bool static_only = !q.index;
+  ARROW_ASSIGN_OR_RAISE(auto reader, query::Execute(store, std::move(q)));
   ARROW_ASSIGN_OR_RAISE(auto table, reader->ToTable());
   if (table->num_rows() == 0 || table->num_columns() == 0) return nullptr;
-  if (!q.index) {
+  if (static_only) {
     // Static only: a segment with no static data in the view has no row (as Rerun's reader).
     const auto& fields = table->schema()->fields();
     if (std::none_of(fields.begin(), fields.end(), [](const auto& f) {
@@ -418,7 +462,18 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& da
     return Status::Invalid("a dataset query's columns start with rerun_segment_id");
   }
   auto dq = std::make_shared<const DatasetQuery>(query);  // shared with the workers
-  ARROW_ASSIGN_OR_RAISE(auto infos, ChunkInfos(dataset_id, dq->segments, {}));
+  std::vector<std::string> segments = dq->segments;
+  if (dq->per_segment_values) {  // only the segments given values can have rows
+    std::vector<std::string> listed;
+    for (const auto& [segment, values] : *dq->per_segment_values) {
+      if (segments.empty() || std::find(segments.begin(), segments.end(), segment) != segments.end()) {
+        listed.push_back(segment);
+      }
+    }
+    if (listed.empty()) return arrow::Table::MakeEmpty(dq->columns);
+    segments = std::move(listed);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto infos, ChunkInfos(dataset_id, segments, {}, dq.get()));
   // How many chunks each segment has: a segment is queried as soon as all of them arrived.
   std::map<std::string, int64_t> expected;
   for (const auto& batch : infos) {

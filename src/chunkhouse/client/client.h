@@ -35,6 +35,9 @@ struct DatasetQuery {
   // The output columns: "rerun_segment_id" first, then the view's columns. A column a segment
   // lacks is null in its rows.
   std::shared_ptr<arrow::Schema> columns;
+  // using_index_values per segment (overrides query.using_index_values): a segment without an
+  // entry has no rows.
+  std::optional<std::map<std::string, std::vector<int64_t>>> per_segment_values;
 };
 
 struct TaskResult {
@@ -71,10 +74,12 @@ class CatalogClient {
   Result<std::shared_ptr<arrow::Table>> Query(const std::string& dataset_id, const DatasetQuery& query);
 
  private:
-  // QueryDataset: the chunk-info rows of the given segments and entities (all when empty).
+  // QueryDataset: the chunk-info rows of the given segments and entities (all when empty);
+  // with a query, only the chunks it may need (the server prunes by time).
   Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ChunkInfos(const std::string& dataset_id,
                                                                      const std::vector<std::string>& segments,
-                                                                     const std::vector<std::string>& entities);
+                                                                     const std::vector<std::string>& entities,
+                                                                     const DatasetQuery* query = nullptr);
   // FetchChunks: each chunk's encoded ArrowMsg, handed over as it arrives.
   Status FetchChunks(const std::vector<std::shared_ptr<arrow::RecordBatch>>& infos,
                      const std::function<Status(std::shared_ptr<arrow::Buffer>)>& on_chunk);

@@ -237,6 +237,7 @@ class CloudService final : public pb::RerunCloudService::Service {
 
   grpc::Status Version(grpc::ServerContext*, const pb::VersionRequest*, pb::VersionResponse* out) override {
     out->set_version("0.36.2");
+    out->add_features("per_segment_index_values");
     return grpc::Status::OK;
   }
 
@@ -490,6 +491,24 @@ class CloudService final : public pb::RerunCloudService::Service {
     if (has_range && (!q.range().has_index() || !q.range().has_index_range())) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a range query needs an index and a range");
     }
+    // per_segment_values (using_index_values): per segment, the chunks a latest-at at any of its
+    // values can need, i.e. those starting at or before the largest; none for an empty list.
+    std::map<std::string, std::optional<int64_t>> per_segment;
+    if (has_latest_at && q.latest_at().per_segment_values_size() > 0) {
+      const auto& la = q.latest_at();
+      if (la.per_segment_values_size() != req->segment_ids_size() || la.has_at() || has_range || !la.has_index()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "per_segment_values needs one value list per segment id, an index, and no 'at' or range");
+      }
+      for (int i = 0; i < req->segment_ids_size(); ++i) {
+        const auto& values = la.per_segment_values(i).values();
+        std::optional<int64_t> largest;
+        if (!values.empty()) largest = *std::max_element(values.begin(), values.end());
+        if (!per_segment.emplace(req->segment_ids(i).id(), largest).second) {
+          return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "per_segment_values: a segment id appears twice");
+        }
+      }
+    }
     auto schema_or = DatasetSchema(*segments);
     if (!schema_or.ok()) return ToGrpc(schema_or.status());
     std::vector<std::string> timelines;
@@ -522,7 +541,15 @@ class CloudService final : public pb::RerunCloudService::Service {
         if (e.store.kind != StoreKind::kRecording || e.store.recording_id != s.segment.segment_id) continue;
         if (!req->select_all_entity_paths() && !entities.count(EntityPath::Parse(e.entity_path).ToString())) continue;
         if (e.is_static ? req->exclude_static_data() : req->exclude_temporal_data()) continue;
-        if (!e.is_static && !Relevant(e, q, has_latest_at, has_range)) continue;
+        if (!e.is_static) {
+          if (!per_segment.empty()) {
+            const auto& largest = per_segment[s.segment.segment_id];
+            const auto* r = RangeOn(e, q.latest_at().index().timeline().name());
+            if (!largest || !r || r->min > *largest) continue;
+          } else if (!Relevant(e, q, has_latest_at, has_range)) {
+            continue;
+          }
+        }
         if (!table) table.emplace(timelines);
         table->Add(e, s.segment, fmt::format("{}\n{}\n{}", *dataset, s.segment.segment_id, i));
         if (++rows >= 65536) {
@@ -633,20 +660,21 @@ class CloudService final : public pb::RerunCloudService::Service {
   }
 
   // Chunk selection: a superset of what the query may need (the client filters again).
+  static const TimeRange* RangeOn(const rrd::ChunkEntry& e, const std::string& timeline) {
+    for (const auto& [tl, r] : e.time_ranges)
+      if (tl.name == timeline) return &r;
+    return nullptr;
+  }
+
   static bool Relevant(const rrd::ChunkEntry& e, const pb::Query& q, bool has_latest_at, bool has_range) {
     if (!has_latest_at && !has_range) return true;
-    auto range_on = [&](const std::string& timeline) -> const TimeRange* {
-      for (const auto& [tl, r] : e.time_ranges)
-        if (tl.name == timeline) return &r;
-      return nullptr;
-    };
+    auto range_on = [&](const std::string& timeline) { return RangeOn(e, timeline); };
     if (has_range) {
       const auto* r = range_on(q.range().index().timeline().name());
       if (r && r->max >= q.range().index_range().start() && r->min <= q.range().index_range().end()) return true;
     }
     if (has_latest_at) {
       const auto& la = q.latest_at();
-      if (la.per_segment_values_size() > 0) return true;
       if (la.has_index() && la.has_at()) {
         const auto* r = range_on(la.index().timeline().name());
         if (r && r->min <= la.at()) return true;
