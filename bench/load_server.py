@@ -89,12 +89,26 @@ def main() -> None:
         [t.join() for t in threads]
         warm_rss = rss_mb(proc.pid)
         latencies.clear()
+        # The server's memory over the measured run: a leak grows to the end, a high-water mark
+        # of concurrent requests levels off.
+        samples: list[float] = []
+        done = threading.Event()
+
+        def sample_memory():
+            while not done.wait(0.1):
+                samples.append(rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample_memory)
+        sampler.start()
         t0 = time.perf_counter()
         threads = [threading.Thread(target=worker, args=(i, args.queries)) for i in range(args.clients)]
         [t.start() for t in threads]
         [t.join() for t in threads]
         wall = time.perf_counter() - t0
+        done.set()
+        sampler.join()
         end_rss = rss_mb(proc.pid)
+        half = samples[len(samples) // 2:] or [end_rss]
         lat = sorted(latencies)
         result = {
             "clients": args.clients, "queries_per_client": args.queries, "recordings": args.recordings,
@@ -102,6 +116,9 @@ def main() -> None:
             "p50_ms": 1000 * lat[len(lat) // 2], "p99_ms": 1000 * lat[int(len(lat) * 0.99) - 1],
             "mean_ms": 1000 * statistics.mean(lat),
             "server_rss_mb_after_warmup": warm_rss, "server_rss_mb_at_end": end_rss,
+            "server_rss_mb_by_tenth_of_the_run": [round(samples[int(i * len(samples) / 10)], 1)
+                                                  for i in range(10)] if samples else [],
+            "server_rss_mb_growth_over_second_half": round(end_rss - half[0], 2),
         }
         print(json.dumps(result, indent=2))
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,6 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
-#include "chunkhouse/base/memory.h"
 #include "chunkhouse/base/metadata.h"
 #include "chunkhouse/rrd/proto/log_msg.pb.h"
 
@@ -42,7 +41,7 @@ Result<std::shared_ptr<arrow::Buffer>> Lz4Decompress(const arrow::Buffer& input,
   if (input.size() > std::numeric_limits<int>::max()) {
     return ParseError(where.file, where.offset, "LZ4 block larger than 2 GiB");
   }
-  ARROW_ASSIGN_OR_RAISE(auto out, arrow::AllocateBuffer(static_cast<int64_t>(expected_size), MemoryPool()));
+  ARROW_ASSIGN_OR_RAISE(auto out, arrow::AllocateBuffer(static_cast<int64_t>(expected_size)));
   int n = LZ4_decompress_safe(reinterpret_cast<const char*>(input.data()),
                               reinterpret_cast<char*>(out->mutable_data()), static_cast<int>(input.size()),
                               static_cast<int>(expected_size));
@@ -57,7 +56,7 @@ Result<std::shared_ptr<arrow::Buffer>> Lz4Decompress(const arrow::Buffer& input,
 Result<std::shared_ptr<arrow::Buffer>> Lz4Compress(const arrow::Buffer& input) {
   if (input.size() > LZ4_MAX_INPUT_SIZE) return Status::Invalid("LZ4: input larger than LZ4_MAX_INPUT_SIZE");
   int bound = LZ4_compressBound(static_cast<int>(input.size()));
-  ARROW_ASSIGN_OR_RAISE(auto out, arrow::AllocateResizableBuffer(bound, MemoryPool()));
+  ARROW_ASSIGN_OR_RAISE(auto out, arrow::AllocateResizableBuffer(bound));
   int n = LZ4_compress_default(reinterpret_cast<const char*>(input.data()),
                                reinterpret_cast<char*>(out->mutable_data()), static_cast<int>(input.size()), bound);
   if (n <= 0 && input.size() > 0) return Status::IOError("LZ4 compression failed");

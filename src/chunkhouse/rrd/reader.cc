@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "chunkhouse/base/memory.h"
 #include "chunkhouse/rrd/proto/log_msg.pb.h"
 
 namespace chunkhouse::rrd {
@@ -20,7 +19,7 @@ constexpr uint64_t kMaxPayload = (uint64_t{1} << 31) - 1;
 Result<std::shared_ptr<RrdFile>> RrdFile::Open(const std::string& path) {
   auto file = std::make_shared<RrdFile>();
   file->path_ = path;
-  auto opened = arrow::io::ReadableFile::Open(path, MemoryPool());
+  auto opened = arrow::io::ReadableFile::Open(path);
   if (!opened.ok()) return Status::IOError(fmt::format("{}: cannot open: {}", path, opened.status().message()));
   file->source_ = *opened;
   ARROW_ASSIGN_OR_RAISE(int64_t size, file->source_->GetSize());
