@@ -287,28 +287,16 @@ class CloudService final : public pb::RerunCloudService::Service {
   }
 
   grpc::Status DeleteEntry(grpc::ServerContext* ctx, const pb::DeleteEntryRequest* req, pb::DeleteEntryResponse*) override {
-    std::string id;
-    if (req->has_id()) {
-      id = EntryIdString(req->id());
-    } else {
-      auto h = EntryFromHeader(*ctx);
-      if (!h.ok()) return ToGrpc(h.status());
-      id = *h;
-    }
-    return ToGrpc(catalog_.DeleteDataset(id));
+    auto id = EntryFromBodyOrHeader(*ctx, req->has_id() ? &req->id() : nullptr);
+    if (!id.ok()) return ToGrpc(id.status());
+    return ToGrpc(catalog_.DeleteDataset(*id));
   }
-
 
   grpc::Status UpdateEntry(grpc::ServerContext* ctx, const pb::UpdateEntryRequest* req,
                            pb::UpdateEntryResponse* out) override {
-    std::string id;
-    if (req->has_id()) {
-      id = EntryIdString(req->id());
-    } else {
-      auto h = EntryFromHeader(*ctx);
-      if (!h.ok()) return ToGrpc(h.status());
-      id = *h;
-    }
+    auto entry = EntryFromBodyOrHeader(*ctx, req->has_id() ? &req->id() : nullptr);
+    if (!entry.ok()) return ToGrpc(entry.status());
+    const std::string& id = *entry;
     auto d = catalog_.DatasetById(id);
     if (!d.ok()) return ToGrpc(d.status());
     if (req->entry_details_update().has_name()) {
@@ -609,6 +597,12 @@ class CloudService final : public pb::RerunCloudService::Service {
     if (it == md.end()) return Status::Invalid("missing mandatory [x-rerun-entry-id, x-rerun-entry-name-bin] HTTP headers");
     ARROW_ASSIGN_OR_RAISE(auto dataset, catalog_.DatasetByName(std::string(it->second.data(), it->second.size())));
     return dataset.id;
+  }
+
+  // The entry a request's body names (the client sends it there and in the header), else the header's.
+  Result<std::string> EntryFromBodyOrHeader(const grpc::ServerContext& ctx, const pb::EntryId* body) {
+    if (body) return EntryIdString(*body);
+    return EntryFromHeader(ctx);
   }
 
   struct SegmentFile {
