@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -43,7 +44,9 @@ class ServerProcess {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
       std::string data = "recs=" + (dir_ / "recs").string();
-      ::execl(CHUNKHOUSE_BIN, CHUNKHOUSE_BIN, "server", "--port", "0", "-d", data.c_str(), static_cast<char*>(nullptr));
+      // CHUNKHOUSE_SERVER_BIN runs another build of the server, e.g. one with sanitizers.
+      const char* bin = std::getenv("CHUNKHOUSE_SERVER_BIN") ? std::getenv("CHUNKHOUSE_SERVER_BIN") : CHUNKHOUSE_BIN;
+      ::execl(bin, bin, "server", "--port", "0", "-d", data.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::close(out[1]);
@@ -182,6 +185,8 @@ std::vector<std::string> Methods() {
   return out;
 }
 
+pb::FetchChunksRequest FetchAll(pb::RerunCloudService::Stub& stub, const std::string& entry);
+
 TEST_F(ServerTest, RandomBytesToEveryMethodGetAStatus) {
   std::mt19937 rng(7);
   std::string entry = DatasetId();
@@ -224,6 +229,8 @@ TEST_F(ServerTest, MutatedValidRequestsGetAStatus) {
     pb::FindEntriesRequest f;
     f.mutable_filter()->set_name("recs");
     seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/FindEntries", f.SerializeAsString());
+    // Chunk keys and the Arrow IPC around them, as a client sends them back.
+    seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/FetchChunks", FetchAll(*stub_, entry).SerializeAsString());
   }
   std::mt19937 rng(11);
   for (const auto& [method, valid] : seeds) {
