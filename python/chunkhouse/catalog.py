@@ -13,7 +13,6 @@ on all cores) and stacks the rows with a `rerun_segment_id` column.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from typing import Any, Optional, Sequence, Union
 
 import pyarrow as pa

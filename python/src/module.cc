@@ -198,7 +198,6 @@ T ClientResult(Result<T> r) {
 // One recording's chunks, ready for queries.
 class Store {
  public:
-  explicit Store(std::shared_ptr<const ChunkStore> store) : store_(std::move(store)) {}
 
   Store(const std::string& path, std::optional<StoreEntry> entry) {
     std::optional<StoreId> id;
@@ -374,21 +373,6 @@ class CatalogConnection {
     }
     return QueryStream(std::make_shared<arrow::TableBatchReader>(ClientResult(std::move(table))));
   }
-  // {segment id: Store of its chunks}
-  std::map<std::string, Store> Fetch(const std::string& id, const std::vector<std::string>& segments,
-                                     const std::vector<std::string>& entities) {
-    Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> r;
-    {
-      nb::gil_scoped_release release;
-      r = client_->FetchSegments(id, segments, entities);
-    }
-    std::map<std::string, Store> out;
-    for (auto& [segment, chunks] : ClientResult(std::move(r))) {
-      out.emplace(segment, Store(Unwrap(ChunkStore::FromChunks(std::move(chunks)))));
-    }
-    return out;
-  }
-
  private:
   std::unique_ptr<client::CatalogClient> client_;
 };
@@ -549,8 +533,7 @@ NB_MODULE(_core, m) {
       .def("unregister", &CatalogConnection::Unregister, "id"_a, "segments"_a, "layers"_a)
       .def("query", &CatalogConnection::Query, "id"_a, "segments"_a, "index"_a.none(), "contents"_a,
            "include_semantically_empty"_a, "include_tombstone"_a, "range"_a.none(), "using_values"_a.none(), "fill"_a,
-           "columns"_a, "per_segment_values"_a.none() = nb::none())
-      .def("fetch", &CatalogConnection::Fetch, "id"_a, "segments"_a, "entities"_a);
+           "columns"_a, "per_segment_values"_a.none() = nb::none());
 
   nb::class_<RrdReader>(m, "RrdReader", "Read chunks from an RRD file.")
       .def("__init__", [](RrdReader* self, const std::filesystem::path& path) { new (self) RrdReader(path.string()); },

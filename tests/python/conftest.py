@@ -33,6 +33,20 @@ def corpus_files(corpus: Path) -> list[Path]:
     return sorted(corpus.glob("*.rrd"))
 
 
+def copy_corpus(corpus: Path, dest: Path, names: tuple[str, ...]) -> Path:
+    """A directory `dest` holding copies of some corpus files (a dataset's recordings)."""
+    dest.mkdir()
+    for name in names:
+        shutil.copyfile(corpus / name, dest / name)
+    return dest
+
+
+@pytest.fixture
+def data_dir(tmp_path, corpus_dir) -> Path:
+    """Three recordings in a directory named robot_runs: segments columns, multi_timeline, query_edge_cases."""
+    return copy_corpus(corpus_dir, tmp_path / "robot_runs", ("columns.rrd", "multi_timeline.rrd", "query_edge_cases.rrd"))
+
+
 class Dumps:
     """What rerun-sdk reads from a file (stores.json + one Arrow IPC file per chunk), cached."""
 

@@ -4,12 +4,9 @@ against Rerun's server / client, with the same tables as rerun-sdk's client gets
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import duckdb
@@ -21,18 +18,15 @@ import pytest
 from datafusion import col, lit
 
 import chunkhouse as rr
+from conftest import copy_corpus
 from test_server import Server, ref_python, rerun_client
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def files(tmp_path, corpus_dir):
-    d = tmp_path / "recordings"
-    d.mkdir()
-    for name in ("columns.rrd", "multi_timeline.rrd", "query_edge_cases.rrd"):
-        (d / name).write_bytes((corpus_dir / name).read_bytes())
-    return sorted(d.glob("*.rrd"))
+def files(data_dir):
+    return sorted(data_dir.glob("*.rrd"))
 
 
 @pytest.fixture(autouse=True)
@@ -214,10 +208,7 @@ def test_reregistering_a_rewritten_file_serves_the_new_contents(tmp_path, chunkh
 
 
 def test_segment_table_rename_and_unregister(tmp_path, corpus_dir):
-    d = tmp_path / "recs"
-    d.mkdir()
-    for name in ("properties_only.rrd", "multi_timeline.rrd", "timestamps_textlog.rrd"):
-        (d / name).write_bytes((corpus_dir / name).read_bytes())
+    d = copy_corpus(corpus_dir, tmp_path / "recs", ("properties_only.rrd", "multi_timeline.rrd", "timestamps_textlog.rrd"))
     with rr.server.Server(datasets={"ds": d}) as server:
         client = server.client()
         ds = client.get_dataset("ds")

@@ -16,7 +16,7 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
+from conftest import copy_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -48,15 +48,6 @@ def rerun_client(address: str, code: str) -> str:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
-
-
-@pytest.fixture
-def data_dir(tmp_path, corpus_dir):
-    d = tmp_path / "robot_runs"
-    d.mkdir()
-    for name in ("columns.rrd", "multi_timeline.rrd", "query_edge_cases.rrd"):
-        (d / name).write_bytes((corpus_dir / name).read_bytes())
-    return d
 
 
 def test_rerun_client_manages_datasets(chunkhouse_bin, data_dir):
@@ -290,10 +281,8 @@ def test_a_busy_port_is_refused(chunkhouse_bin):
 def test_segment_table_rename_and_unregister_match_rerun_server(chunkhouse_bin, tmp_path, corpus_dir):
     """Rerun's client: segment_table() (properties, time ranges) as Rerun's server builds it,
     set_name() and unregister()."""
-    d = tmp_path / "recs"
-    d.mkdir()
-    for name in ("properties_only.rrd", "multi_timeline.rrd", "timestamps_textlog.rrd", "static_only.rrd"):
-        (d / name).write_bytes((corpus_dir / name).read_bytes())
+    d = copy_corpus(corpus_dir, tmp_path / "recs",
+                    ("properties_only.rrd", "multi_timeline.rrd", "timestamps_textlog.rrd", "static_only.rrd"))
     files = sorted(str(p) for p in d.glob("*.rrd"))
     server = Server(chunkhouse_bin, "--allow-dir", str(d))
     try:

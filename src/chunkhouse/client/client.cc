@@ -367,25 +367,9 @@ Status CatalogClient::FetchChunks(const std::vector<std::shared_ptr<arrow::Recor
   return FromGrpc(chunks->Finish(), "FetchChunks");
 }
 
-Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> CatalogClient::FetchSegments(
-    const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities) {
-  ARROW_ASSIGN_OR_RAISE(auto infos, ChunkInfos(dataset_id, segments, entities));
-  std::map<std::string, std::vector<std::shared_ptr<Chunk>>> out;
-  for (const auto& s : segments) out[s];
-  const rrd::Where where{"server response", 0};
-  ARROW_RETURN_NOT_OK(FetchChunks(infos, [&](std::shared_ptr<arrow::Buffer> bytes) -> Status {
-    ARROW_ASSIGN_OR_RAISE(auto envelope, rrd::DecodeArrowMsg(std::move(bytes), where));
-    ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(envelope, where));
-    out[envelope.recording_id].push_back(std::move(chunk));
-    return Status::OK();
-  }));
-  return out;
-}
-
 namespace {
 
-// One segment's rows, in the dataset query's columns.
-// Decodes its chunks, then runs the query over them.
+// One segment's rows, in the dataset query's columns: decodes its chunks, then runs the query.
 Result<std::shared_ptr<arrow::Table>> QuerySegment(const std::string& segment,
                                                    const std::vector<rrd::ArrowMsgEnvelope>& messages,
                                                    const DatasetQuery& dq) {

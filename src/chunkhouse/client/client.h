@@ -67,9 +67,6 @@ class CatalogClient {
   // UnregisterFromDataset: the task to wait for.
   Result<std::string> Unregister(const std::string& dataset_id, const std::vector<std::string>& segments,
                                  const std::vector<std::string>& layers);
-  // Every chunk of the given segments (all when empty) and entities (all when empty), per segment.
-  Result<std::map<std::string, std::vector<std::shared_ptr<Chunk>>>> FetchSegments(
-      const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities);
   // Fetches the segments' chunks and runs `query` over them (decoding and querying on all cores).
   Result<std::shared_ptr<arrow::Table>> Query(const std::string& dataset_id, const DatasetQuery& query);
 

@@ -382,6 +382,13 @@ Result<std::shared_ptr<arrow::Buffer>> IndexedReader::ReadChunkBytes(const Chunk
   return file_->Read(entry.byte_offset, entry.byte_size, "chunk");
 }
 
+const Manifest* IndexedReader::FindManifest(const StoreId& store) const {
+  for (const auto& m : manifests_) {
+    if (m.store == store) return &m;
+  }
+  return nullptr;
+}
+
 Status IndexedReader::ReadChunkBytesInto(const ChunkEntry& entry, std::string* out) const {
   return file_->ReadInto(entry.byte_offset, entry.byte_size, "chunk", out);
 }

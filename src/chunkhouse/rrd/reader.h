@@ -118,6 +118,8 @@ class IndexedReader {
   // Manifests from the footer (empty for a scanned file). Their `data` is null when the reader
   // was opened without keep_manifest_data.
   const std::vector<Manifest>& manifests() const { return manifests_; }
+  // The footer manifest of one store; null if the file has none for it.
+  const Manifest* FindManifest(const StoreId& store) const;
   // What a scan could not read (it lists everything else).
   const std::vector<std::string>& problems() const { return problems_; }
 

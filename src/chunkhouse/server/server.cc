@@ -608,6 +608,7 @@ class CloudService final : public pb::RerunCloudService::Service {
   struct SegmentFile {
     catalog::Segment segment;
     std::string path;
+    StoreId store() const { return StoreId{StoreKind::kRecording, segment.application_id, segment.segment_id}; }
   };
 
   Result<std::vector<SegmentFile>> SegmentsOf(const grpc::ServerContext& ctx) {
@@ -849,8 +850,7 @@ class CloudService final : public pb::RerunCloudService::Service {
     // A property: the segment's static value of that component, if it has one.
     const auto entity = EntityPath::Parse(meta::Get(f, meta::kEntityPath).value_or(""));
     const auto component = meta::Get(f, meta::kComponent).value_or("");
-    ARROW_ASSIGN_OR_RAISE(auto store, files_.Store(s.path, StoreId{StoreKind::kRecording, s.segment.application_id,
-                                                                   s.segment.segment_id}));
+    ARROW_ASSIGN_OR_RAISE(auto store, files_.Store(s.path, s.store()));
     auto cell = store->StaticCell(entity, component);
     if (!cell) return out.AppendNull();
     const auto* cc = cell->chunk->FindComponent(component);
@@ -879,15 +879,9 @@ class CloudService final : public pb::RerunCloudService::Service {
   }
 
   // One segment's columns: from its footer manifest when there is one (nothing decoded).
-  Result<StoreSchema> SegmentSchema(const SegmentFile& s) {
-    ARROW_ASSIGN_OR_RAISE(auto reader, Reader(s.path));
-    for (const auto& m : reader->manifests()) {
-      if (m.store.kind == StoreKind::kRecording && m.store.recording_id == s.segment.segment_id) {
-        return SchemaFromManifest(m, s.path);
-      }
-    }
-    ARROW_ASSIGN_OR_RAISE(auto store,
-                          files_.Store(s.path, StoreId{StoreKind::kRecording, s.segment.application_id, s.segment.segment_id}));
+  Result<StoreSchema> SegmentSchema(const SegmentFile& s, const rrd::Manifest* manifest) {
+    if (manifest) return SchemaFromManifest(*manifest, s.path);
+    ARROW_ASSIGN_OR_RAISE(auto store, files_.Store(s.path, s.store()));
     return store->schema();
   }
 
@@ -897,12 +891,9 @@ class CloudService final : public pb::RerunCloudService::Service {
     std::set<const arrow::Schema*> seen;  // files from one recorder share one decoded manifest schema
     for (const auto& s : segments) {
       ARROW_ASSIGN_OR_RAISE(auto reader, Reader(s.path));
-      const rrd::Manifest* manifest = nullptr;
-      for (const auto& m : reader->manifests()) {
-        if (m.store.kind == StoreKind::kRecording && m.store.recording_id == s.segment.segment_id) manifest = &m;
-      }
+      const rrd::Manifest* manifest = reader->FindManifest(s.store());
       if (manifest && !seen.insert(manifest->sorbet_schema.get()).second) continue;
-      ARROW_ASSIGN_OR_RAISE(auto schema, SegmentSchema(s));
+      ARROW_ASSIGN_OR_RAISE(auto schema, SegmentSchema(s, manifest));
       for (const auto& t : schema.timelines) timelines[t.name] = t;
       for (const auto& c : schema.columns) {
         auto [it, fresh] = columns.try_emplace(c.ColumnName(), c);

@@ -190,9 +190,7 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(std::shared_ptr<rrd::Indexe
     }
     if (!which) return Status::Invalid(fmt::format("{}: the file contains no recording", path));
   }
-  const rrd::Manifest* manifest = nullptr;
-  for (const auto& m : reader->manifests())
-    if (m.store == *which) manifest = &m;
+  const rrd::Manifest* manifest = reader->FindManifest(*which);
 
   if (manifest == nullptr) {
     // No footer: decode this store's chunks once, in file order.
