@@ -6,7 +6,8 @@ The API mirrors Rerun's: code written for `import rerun as rr` runs with
 
 import pyarrow as _pyarrow  # noqa: F401  (loads the libarrow our extension links against)
 
+from . import errors
+from ._core import __version__
 from . import catalog, dataframe, experimental, server
 
-__version__ = "0.1.0"
-__all__ = ["catalog", "dataframe", "experimental", "server", "__version__"]
+__all__ = ["catalog", "dataframe", "errors", "experimental", "server", "__version__"]

@@ -7,7 +7,8 @@ the API of `rerun.catalog` as the seeds show it (000-002).
     df = dataset.reader(index="frame_nr", fill_latest_at=True)   # datafusion.DataFrame
 
 The server selects and sends the chunks; chunkhouse's engine then queries each segment (in C++,
-on all cores) and stacks the rows with a `rerun_segment_id` column.
+on all cores) and stacks the rows with a `rerun_segment_id` column. Errors are the classes of
+`chunkhouse.errors` (NotFoundError and AlreadyExistsError are also here, as in Rerun's client).
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from typing import Any, Optional, Sequence, Union
 import pyarrow as pa
 
 from . import _core
-from .dataframe import ComponentColumnDescriptor, IndexColumnDescriptor, Schema, _contents, _index_values
-
-NotFoundError = _core.NotFoundError
-AlreadyExistsError = _core.AlreadyExistsError
+from .dataframe import _contents, _index_values, _schema_of
+from .errors import AlreadyExistsError, NotFoundError
 
 __all__ = ["AlreadyExistsError", "CatalogClient", "DataframeQueryView", "DatasetEntry", "DatasetView",
            "NotFoundError", "RegistrationHandle", "RegistrationResult", "UnregistrationHandle"]
@@ -80,22 +79,9 @@ class _Reading:
     _segments: Optional[list[str]] = None
     _contents: Optional[list[str]] = None
 
-    def _arrow_schema(self) -> pa.Schema:
-        return _import_schema(self._entry._conn.schema(self._entry.id)[0])
-
-    def schema(self) -> Schema:
-        index, comps = [], []
-        for f in self._arrow_schema():
-            md = _meta(f)
-            if md.get("rerun:kind") == "index":
-                kind = "sequence" if pa.types.is_integer(f.type) else "timestamp" if pa.types.is_timestamp(f.type) else "duration"
-                index.append(IndexColumnDescriptor(f.name, kind))
-            elif md.get("rerun:kind", "data") == "data":
-                comps.append(ComponentColumnDescriptor(
-                    md.get("rerun:entity_path", ""), md.get("rerun:component", f.name), md.get("rerun:archetype"),
-                    md.get("rerun:component_type"), md.get("rerun:is_static") == "true", f.name,
-                    md.get("rerun:is_semantically_empty") == "true", md.get("rerun:is_tombstone") == "true"))
-        return Schema(index, comps)
+    def schema(self):
+        """The dataset's columns: its timelines and its (entity, component) columns."""
+        return _schema_of(self._entry._conn.schema(self._entry.id))
 
     def segment_ids(self) -> list[str]:
         ids = self._entry._conn.segment_ids(self._entry.id)
@@ -111,56 +97,17 @@ class _Reading:
         exprs = [exprs] if isinstance(exprs, str) else list(exprs)
         return DatasetView(self._entry, self._segments, (self._contents or []) + exprs)
 
-    @staticmethod
-    def _view_fields(schema: pa.Schema, index: Optional[str], contents, include_semantically_empty: bool,
-                     include_tombstone: bool) -> list[pa.Field]:
-        """The output columns, from the dataset's schema, as Rerun's dataset reader chooses them."""
-        meta = _meta
-        fields = [pa.field("rerun_segment_id", pa.utf8(), nullable=False)]
-        fields += sorted((f for f in schema if meta(f).get("rerun:kind") == "index"), key=lambda f: f.name)
-        comps = [f for f in schema if meta(f).get("rerun:kind", "data") == "data"]
-        entities = [meta(f).get("rerun:entity_path", "/") for f in comps]
-        allowed: list = [False] * len(comps)
-        for expr, wanted in contents:
-            for i, hit in enumerate(_core.filter_matches(expr, entities)):
-                if hit:
-                    allowed[i] = True if wanted is None else set(wanted)
-        for f, allow in zip(comps, allowed):
-            md = meta(f)
-            if allow is False:
-                continue
-            if allow is not True:
-                ctype = md.get("rerun:component_type", "")
-                if not ({md.get("rerun:component"), ctype, ctype.rsplit(".", 1)[-1]} & allow):
-                    continue
-            if md.get("rerun:is_semantically_empty") == "true" and not include_semantically_empty:
-                continue
-            if md.get("rerun:is_tombstone") == "true" and not include_tombstone:
-                continue
-            if index is None and md.get("rerun:is_static") != "true":
-                continue
-            fields.append(f)
-        return fields
-
     def _table(self, index: Optional[str], contents: Any, fill: bool, using: Any = None,
                range_: Optional[tuple[int, int]] = None, include_semantically_empty_columns: bool = False,
                include_tombstone_columns: bool = False) -> pa.Table:
-        schema = self._arrow_schema()  # one round trip per query
-        timelines = sorted(f.name for f in schema if _meta(f).get("rerun:kind") == "index")
-        if index is not None and index not in timelines:
-            raise ValueError(f"unknown index {index!r}: the dataset's timelines are {', '.join(timelines) or '(none)'}")
-        fields = self._view_fields(schema, index, contents, include_semantically_empty_columns, include_tombstone_columns)
-        segments = [] if self._segments is None else self.segment_ids()
-        if self._segments is not None and not segments:
-            return pa.schema(fields).empty_table()
         per_segment = None
         if isinstance(using, dict):  # {segment id: values}: rows only for those segments
             per_segment = {str(k): _index_values(v) for k, v in using.items()}
             using = None
-        using_values = None if using is None else _index_values(using)
-        stream = self._entry._conn.query(self._entry.id, segments, index, contents, include_semantically_empty_columns,
-                                         include_tombstone_columns, range_, using_values, fill, pa.schema(fields),
-                                         per_segment)
+        stream = self._entry._conn.query(
+            self._entry.id, self._segments, per_segment, index=index, contents=contents, fill=fill, range=range_,
+            using_values=None if using is None else _index_values(using),
+            include_semantically_empty=include_semantically_empty_columns, include_tombstone=include_tombstone_columns)
         return pa.RecordBatchReader.from_stream(stream).read_all()
 
     def reader(self, index: Optional[str], *, fill_latest_at: bool = False, using_index_values: Any = None,
@@ -174,18 +121,6 @@ class _Reading:
     def dataframe_query_view(self, *, index: str, contents: Any = "/**") -> "DataframeQueryView":
         """The older view API (seed 000): filter_partition_id, filter_range_nanos, fill_latest_at, df()."""
         return DataframeQueryView(self, index, _contents(contents))
-
-
-def _meta(field: pa.Field) -> dict[str, str]:
-    return {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
-
-
-def _import_schema(capsule) -> pa.Schema:
-    class _Holder:
-        def __arrow_c_schema__(self):
-            return capsule
-
-    return pa.schema(_Holder())
 
 
 class DatasetView(_Reading):

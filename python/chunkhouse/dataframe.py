@@ -128,14 +128,10 @@ def _contents(contents: ContentsLike) -> list[tuple[str, Optional[list[str]]]]:
     raise ValueError(f"contents must be a str, a list of str or a dict from str to components, got {type(contents).__name__}")
 
 
-def _check_expression(expr: str) -> None:
-    for token in expr.split():
-        rule = token.lstrip("+-").strip()
-        if rule and "*" in rule and not (rule == "/**" or rule.endswith("/**")):
-            raise ValueError(
-                f"malformed entity path expression {token!r} in contents: only a trailing '/**' is a wildcard "
-                "(e.g. '/world/**'); rules are separated by spaces or newlines and may start with '+' or '-'"
-            )
+def _schema_of(arrow_schema: Any) -> Schema:
+    """The Schema of a dataframe schema (anything with __arrow_c_schema__), read by the C++ core."""
+    index, comps = _core.schema_columns(arrow_schema)
+    return Schema([IndexColumnDescriptor(n, t) for n, t in index], [ComponentColumnDescriptor(*c) for c in comps])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,6 +145,13 @@ class _Query:
     using_values: Optional[np.ndarray] = None
     is_not_null: Optional[str] = None
     fill: bool = False
+
+    def kwargs(self) -> dict:
+        """The query as the C++ core takes it."""
+        return dict(index=self.index, contents=list(self.contents),
+                    include_semantically_empty=self.include_semantically_empty,
+                    include_tombstone=self.include_tombstone, range=self.range, filtered_values=self.filtered_values,
+                    using_values=self.using_values, is_not_null=self.is_not_null, fill=self.fill)
 
 
 class RecordingView:
@@ -217,11 +220,7 @@ class RecordingView:
             selection = list(selection[0])
         if selection is not None:
             selection = [c if isinstance(c, str) else c.name for c in selection]
-        q = self._query
-        stream = self._recording._store.query(
-            q.index, list(q.contents), q.include_semantically_empty, q.include_tombstone, q.range,
-            q.filtered_values, q.using_values, q.is_not_null, q.fill, selection,
-        )
+        stream = self._recording._store.query(**self._query.kwargs(), selection=selection)
         return pa.RecordBatchReader.from_stream(stream)
 
     def select_static(self, *args: Any, columns: Optional[Sequence[Any]] = None) -> pa.RecordBatchReader:
@@ -231,7 +230,7 @@ class RecordingView:
                                                                          is_not_null=None))
         if args or columns is not None:
             return static_view.select(*args, columns=columns)
-        names = [f.name for f in static_view.select().schema if f.metadata and f.metadata.get(b"rerun:kind") == b"data"]
+        names = [c.name for c in _schema_of(static_view.select().schema).component_columns()]
         return static_view.select(columns=names)
 
 
@@ -260,15 +259,10 @@ class Recording:
              include_semantically_empty_columns: bool = False,
              include_tombstone_columns: bool = False) -> RecordingView:
         """A view on one index timeline (or None: static data only) over the given contents."""
-        parsed = _contents(contents)
-        for expr, _ in parsed:
-            _check_expression(expr)
-        if index is not None:
-            names = [c.name for c in self.schema().index_columns()]
-            if index not in names:
-                raise ValueError(f"unknown index {index!r}: the recording's timelines are {', '.join(names) or '(none)'}")
-        return RecordingView(self, _Query(index, tuple(parsed), include_semantically_empty_columns,
-                                          include_tombstone_columns))
+        query = _Query(index, tuple(_contents(contents)), include_semantically_empty_columns,
+                       include_tombstone_columns)
+        self._store.output_schema(**query.kwargs())  # an unknown index or a malformed expression fails here
+        return RecordingView(self, query)
 
     def __repr__(self) -> str:
         return f"Recording({self._path!r}, recording_id={self.recording_id()!r})"

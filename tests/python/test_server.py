@@ -182,7 +182,7 @@ def test_bad_requests_get_the_right_errors(chunkhouse_bin, data_dir, tmp_path):
                 print("corrupt file fails its task:", "corrupt.rrd" in str(e))
             try:
                 ds.register(["file://{outside}"]).wait(timeout_secs=30)
-            except ValueError as e:
+            except PermissionError as e:  # PERMISSION_DENIED: a refused path is not a malformed request
                 print("outside refused:", "allow-dir" in str(e))
             try:
                 ds.register(["file://{data_dir}/missing.rrd"]).wait(timeout_secs=30)

@@ -2,7 +2,7 @@
 
 #include <arrow/util/key_value_metadata.h>
 
-#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/base/sorbet.h"
 
 namespace chunkhouse {
 

@@ -295,6 +295,27 @@ EntityPathFilter EntityPathFilter::Parse(std::string_view text) {
   return f;
 }
 
+Status EntityPathFilter::Check(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    size_t j = i;
+    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    std::string_view token = text.substr(i, j - i);
+    i = j;
+    std::string_view rule = token;
+    while (!rule.empty() && (rule.front() == '+' || rule.front() == '-')) rule.remove_prefix(1);
+    bool trailing_wildcard = rule == "/**" || (rule.size() >= 3 && rule.substr(rule.size() - 3) == "/**");
+    if (rule.find('*') != std::string_view::npos && !trailing_wildcard) {
+      return Status::Invalid(fmt::format(
+          "malformed entity path expression '{}' in contents: only a trailing '/**' is a wildcard (e.g. "
+          "'/world/**'); rules are separated by spaces or newlines and may start with '+' or '-'",
+          token));
+    }
+  }
+  return Status::OK();
+}
+
 bool EntityPathFilter::Matches(const EntityPath& path) const {
   bool included = false;
   for (const auto& r : rules_) {

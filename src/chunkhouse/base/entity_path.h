@@ -40,6 +40,9 @@ class EntityPathFilter {
   // Parses filter text (rules separated by whitespace or newlines, "+" / "-" prefixes).
   // `/__properties/**` is excluded unless a rule names that subtree.
   static EntityPathFilter Parse(std::string_view text);
+  // Whether `text` is well formed: a '*' may only appear as a trailing "/**" of a rule. The
+  // error names the offending rule and how rules are written.
+  static Status Check(std::string_view text);
   bool Matches(const EntityPath& path) const;
 
  private:

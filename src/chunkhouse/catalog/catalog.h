@@ -1,9 +1,10 @@
 #pragma once
-// The catalog: datasets, segments and registration tasks, kept in SQLite.
+// The catalog: datasets, segments and registration tasks, kept in SQLite. It never opens a
+// recording itself: an injected Indexer reads each registered file's index (an .rrd footer
+// today; MCAP and Parquet plug in there) and says which recordings it holds.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,14 +15,12 @@
 
 #include "chunkhouse/base/ids.h"
 #include "chunkhouse/base/status.h"
-
-struct sqlite3;
-
-namespace chunkhouse::rrd {
-class IndexedReader;
-}
+#include "chunkhouse/io/allowed.h"
+#include "chunkhouse/io/file.h"
 
 namespace chunkhouse::catalog {
+
+class Db;
 
 struct Dataset {
   std::string id;  // an entry id: a Tuid as 32 hex digits
@@ -49,18 +48,40 @@ struct Task {
   std::string storage_url;
   TaskStatus status = TaskStatus::kPending;
   std::string message;                  // the error, for failed tasks
+  ErrorKind error = ErrorKind::kInternal;  // its kind
   std::vector<std::string> segment_ids;  // registered by this task
 };
 
 enum class OnDuplicate { kError, kSkip, kReplace };
 
+// What registration learns from one file's index.
+struct IndexedFile {
+  std::string path;  // canonical
+  io::FileIdentity identity;
+  struct Recording {
+    std::string segment_id;  // the recording id
+    std::string application_id;
+    uint64_t num_chunks = 0;
+  };
+  std::vector<Recording> recordings;
+};
+
+// Reads the index of a file being registered (on the catalog's worker threads).
+class Indexer {
+ public:
+  virtual ~Indexer() = default;
+  // The recordings in the file at `path` (canonical, inside the allowed directories). A file
+  // that holds no recording is an error saying so.
+  virtual Result<IndexedFile> Index(const std::string& path) = 0;
+  // File name endings a directory walk registers (".rrd").
+  virtual std::vector<std::string> extensions() const = 0;
+};
+
 struct Options {
   std::optional<std::string> storage_dir;  // durable catalog (catalog.sqlite3 in it); none = memory
   std::vector<std::string> allowed_dirs;   // registration is refused outside these
   int workers = 2;
-  // Called with each file's footer reader once its registration is committed, so that a server
-  // can keep the reader instead of opening the file a second time.
-  std::function<void(const std::string& path, std::shared_ptr<rrd::IndexedReader> reader)> on_indexed;
+  std::shared_ptr<Indexer> indexer;        // required
 };
 
 class Catalog {
@@ -80,8 +101,10 @@ class Catalog {
   Result<std::pair<std::string, int64_t>> Unregister(const std::string& dataset_id, const std::vector<std::string>& segments,
                                                      const std::vector<std::string>& layers);
 
-  // Checks each URL (scheme, allowed directory, existence), expands directories into their
-  // .rrd files, and queues one task per file. Returns the task ids, one per file.
+  // Checks each URL (scheme, allowed directory, existence, a regular file), expands
+  // directories into the files the indexer takes, and queues one task per file. Returns the
+  // task ids, one per file; a file a walk passed over (a link out of the allowed directories,
+  // a named pipe) gets a failed task saying why.
   Result<std::vector<std::string>> Register(const std::string& dataset_id, const std::vector<std::string>& urls,
                                             OnDuplicate on_duplicate = OnDuplicate::kError);
   // The tasks, once each has finished or the timeout has passed (then unfinished ones are
@@ -89,24 +112,21 @@ class Catalog {
   Result<std::vector<Task>> WaitForTasks(const std::vector<std::string>& ids, std::chrono::milliseconds timeout);
   Result<std::vector<Segment>> Segments(const std::string& dataset_id);
 
+  const io::AllowedRoots& allowed() const { return allowed_; }
+
  private:
-  explicit Catalog(Options options) : options_(std::move(options)) {}
+  explicit Catalog(Options options);
   Status Init();
-  struct IndexedFile {
-    std::string path;
-    std::shared_ptr<rrd::IndexedReader> reader;
-    std::map<std::string, std::pair<std::string, uint64_t>> recordings;  // id -> (application id, chunks)
-    uint64_t size = 0;
-  };
   void Work();
-  Result<IndexedFile> IndexFile(const Task& task);
   std::vector<Status> Record(std::vector<std::pair<Task, OnDuplicate>>& batch,
                              const std::vector<Result<IndexedFile>>& indexed);
-  Status Exec(const std::string& sql);
-  Result<std::string> AllowedPath(const std::string& url) const;
+  Status RecordOne(Task& task, OnDuplicate on_duplicate, const IndexedFile& file);
+  // A finished task, not queued: already done (unregistration) or failed before it started.
+  std::string FinishedTask(const std::string& dataset_id, const std::string& url, const Status& result);
 
   Options options_;
-  sqlite3* db_ = nullptr;
+  io::AllowedRoots allowed_;
+  std::unique_ptr<Db> db_;
   std::mutex mutex_;  // guards db_, tasks_, queue_
   std::condition_variable changed_;
   std::map<std::string, Task> tasks_;

@@ -12,7 +12,7 @@
 #include <numeric>
 #include <set>
 
-#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/base/sorbet.h"
 
 namespace chunkhouse {
 

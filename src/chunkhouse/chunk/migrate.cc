@@ -10,7 +10,7 @@
 #include <array>
 #include <tuple>
 
-#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/base/sorbet.h"
 #include "chunkhouse/chunk/chunk.h"
 
 namespace chunkhouse {

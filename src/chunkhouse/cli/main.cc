@@ -139,7 +139,7 @@ int StatsFile(const std::string& path) {
     s.bytes += msg.payload_size;
     s.bytes_uncompressed += msg.envelope.uncompressed_size;
     s.entities.insert(c.entity_path());
-    for (const auto& [tl, r] : rrd::ChunkTimeRanges(c)) {
+    for (const auto& [tl, r] : ChunkTimeRanges(c)) {
       auto [it, fresh] = s.timelines.try_emplace(tl.name, tl.type, r);
       if (!fresh) {
         it->second.second.min = std::min(it->second.second.min, r.min);

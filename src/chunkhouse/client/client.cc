@@ -12,11 +12,13 @@
 
 #include <functional>
 
-#include "chunkhouse/base/memory.h"
-#include "chunkhouse/base/metadata.h"
-
+#include "chunkhouse/base/version.h"
+#include "chunkhouse/redap/cloud.grpc.pb.h"
+#include "chunkhouse/redap/ids.h"
+#include "chunkhouse/redap/query.h"
+#include "chunkhouse/redap/status.h"
+#include "chunkhouse/redap/tables.h"
 #include "chunkhouse/rrd/codec.h"
-#include "chunkhouse/server/cloud.grpc.pb.h"
 
 namespace chunkhouse::client {
 
@@ -25,49 +27,14 @@ namespace pbc = rerun::common::v1alpha1;
 
 namespace {
 
-Status FromGrpc(const grpc::Status& st, std::string_view what) {
-  if (st.ok()) return Status::OK();
-  std::string msg = fmt::format("{}: {}", what, st.error_message());
-  switch (st.error_code()) {
-    case grpc::StatusCode::NOT_FOUND: return Status::KeyError(msg);
-    case grpc::StatusCode::ALREADY_EXISTS: return Status::AlreadyExists(msg);
-    case grpc::StatusCode::INVALID_ARGUMENT: return Status::Invalid(msg);
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return Status::Cancelled(msg);
-    case grpc::StatusCode::UNAVAILABLE: return Status::IOError(msg);
-    default: return Status::UnknownError(msg);
-  }
-}
+using redap::FromGrpc;
+using redap::StringCell;
+namespace col = redap::col;
 
-std::string IdString(const pb::EntryId& id) { return Tuid{id.id().time_ns(), id.id().inc()}.ToString(); }
-
-void SetId(const std::string& id, pb::EntryId* out) {
-  auto t = Tuid::Parse(id, "entry").ValueOr(Tuid{});
-  out->mutable_id()->set_time_ns(t.time_ns);
-  out->mutable_id()->set_inc(t.inc);
-}
+const rrd::Where kResponse{"server response", 0};
 
 Result<std::shared_ptr<arrow::RecordBatch>> Decode(const pbc::DataframePart& part) {
-  std::shared_ptr<arrow::Buffer> ipc = arrow::Buffer::FromString(part.payload());
-  rrd::Where where{"server response", 0};
-  if (part.compression() == pbc::COMPRESSION_LZ4) {
-    ARROW_ASSIGN_OR_RAISE(ipc, rrd::Lz4Decompress(*ipc, part.uncompressed_size(), where));
-  }
-  return rrd::ReadIpcBatch(std::move(ipc), where);
-}
-
-Status Encode(const arrow::RecordBatch& batch, pbc::DataframePart* out) {
-  ARROW_ASSIGN_OR_RAISE(auto ipc, rrd::WriteIpcBatch(batch));
-  out->set_encoder_version(pbc::ENCODER_VERSION_V0);
-  out->set_payload(ipc->data(), static_cast<size_t>(ipc->size()));
-  out->set_compression(pbc::COMPRESSION_NONE);
-  out->set_uncompressed_size(static_cast<uint64_t>(ipc->size()));
-  return Status::OK();
-}
-
-std::string Column(const arrow::RecordBatch& b, const std::string& name, int64_t row) {
-  auto col = b.GetColumnByName(name);
-  if (!col || col->IsNull(row) || col->type_id() != arrow::Type::STRING) return "";
-  return static_cast<const arrow::StringArray&>(*col).GetString(row);
+  return rrd::DecodeDataframePart(part, kResponse);
 }
 
 }  // namespace
@@ -78,7 +45,7 @@ struct CatalogClient::Impl {
   std::unique_ptr<grpc::ClientContext> Context(const std::optional<std::string>& entry = std::nullopt) {
     auto ctx = std::make_unique<grpc::ClientContext>();
     if (entry) ctx->AddMetadata("x-rerun-entry-id", *entry);
-    ctx->AddMetadata("x-rerun-client-version", "chunkhouse/0.1.0");
+    ctx->AddMetadata("x-rerun-client-version", fmt::format("chunkhouse/{}", kVersion));
     return ctx;
   }
 };
@@ -100,9 +67,9 @@ Result<std::unique_ptr<CatalogClient>> CatalogClient::Connect(const std::string&
     }
   }
   if (auto slash = target.find('/'); slash != std::string::npos) target = target.substr(0, slash);
-  if (target.empty()) return Status::Invalid(fmt::format("{}: expected host:port", url));
+  if (target.empty()) return InvalidArgument("{}: expected host:port", Quote(url));
   if (target.find(':') == std::string::npos) {
-    if (!tls) return Status::Invalid(fmt::format("{}: expected host:port", url));
+    if (!tls) return InvalidArgument("{}: expected host:port", Quote(url));
     target += ":443";
   }
   grpc::ChannelArguments args;
@@ -119,7 +86,7 @@ Result<std::unique_ptr<CatalogClient>> CatalogClient::Connect(const std::string&
   pb::WhoAmIResponse resp;
   auto st = client->impl_->stub->WhoAmI(ctx.get(), req, &resp);
   if (!st.ok() && st.error_code() != grpc::StatusCode::UNIMPLEMENTED) {
-    return Status::IOError(fmt::format("cannot connect to {}: {}", url, st.error_message()));
+    return MakeError(ErrorKind::kUnavailable, fmt::format("cannot connect to {}: {}", url, st.error_message()));
   }
   return client;
 }
@@ -134,7 +101,7 @@ Result<std::vector<EntryInfo>> CatalogClient::Datasets(const std::optional<std::
   std::vector<EntryInfo> out;
   for (const auto& e : resp.entries()) {
     if (e.entry_kind() != pb::ENTRY_KIND_DATASET || e.name().rfind("__", 0) == 0) continue;
-    out.push_back({IdString(e.id()), e.name()});
+    out.push_back({redap::EntryIdString(e.id()), e.name()});
   }
   return out;
 }
@@ -145,7 +112,7 @@ Result<EntryInfo> CatalogClient::CreateDataset(const std::string& name) {
   pb::CreateDatasetEntryResponse resp;
   auto ctx = impl_->Context();
   ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->CreateDatasetEntry(ctx.get(), req, &resp), "CreateDatasetEntry"));
-  return EntryInfo{IdString(resp.dataset().details().id()), resp.dataset().details().name()};
+  return EntryInfo{redap::EntryIdString(resp.dataset().details().id()), resp.dataset().details().name()};
 }
 
 Result<EntryInfo> CatalogClient::ReadDataset(const std::string& id) {
@@ -153,12 +120,12 @@ Result<EntryInfo> CatalogClient::ReadDataset(const std::string& id) {
   pb::ReadDatasetEntryResponse resp;
   auto ctx = impl_->Context(id);
   ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->ReadDatasetEntry(ctx.get(), req, &resp), "ReadDatasetEntry"));
-  return EntryInfo{IdString(resp.dataset().details().id()), resp.dataset().details().name()};
+  return EntryInfo{redap::EntryIdString(resp.dataset().details().id()), resp.dataset().details().name()};
 }
 
 Status CatalogClient::DeleteDataset(const std::string& id) {
   pb::DeleteEntryRequest req;
-  SetId(id, req.mutable_id());
+  redap::SetEntryId(id, req.mutable_id());
   pb::DeleteEntryResponse resp;
   auto ctx = impl_->Context(id);
   return FromGrpc(impl_->stub->DeleteEntry(ctx.get(), req, &resp), "DeleteEntry");
@@ -183,8 +150,8 @@ Result<std::vector<Registration>> CatalogClient::Register(const std::string& dat
   ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
   std::vector<Registration> out;
   for (int64_t r = 0; r < batch->num_rows(); ++r) {
-    out.push_back({Column(*batch, "rerun_segment_id", r), Column(*batch, "rerun_storage_url", r),
-                   Column(*batch, "rerun_task_id", r)});
+    out.push_back({StringCell(*batch, col::kSegmentId, r), StringCell(*batch, col::kStorageUrl, r),
+                   StringCell(*batch, col::kTaskId, r)});
   }
   return out;
 }
@@ -202,7 +169,8 @@ Result<std::vector<TaskResult>> CatalogClient::WaitForTasks(const std::vector<st
   while (reader->Read(&resp)) {
     ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
-      out.push_back({Column(*batch, "task_id", r), Column(*batch, "exec_status", r), Column(*batch, "msgs", r)});
+      out.push_back({StringCell(*batch, col::kTaskTableId, r), StringCell(*batch, col::kTaskStatus, r),
+                     StringCell(*batch, col::kTaskMessages, r)});
     }
   }
   ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "QueryTasksOnCompletion"));
@@ -214,19 +182,19 @@ Result<std::shared_ptr<arrow::Schema>> CatalogClient::DatasetSchema(const std::s
   pb::GetDatasetSchemaResponse resp;
   auto ctx = impl_->Context(dataset_id);
   ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->GetDatasetSchema(ctx.get(), req, &resp), "GetDatasetSchema"));
-  return rrd::ReadIpcSchema(arrow::Buffer::FromString(resp.schema().arrow_schema()), rrd::Where{"server response", 0});
+  return rrd::ReadIpcSchema(arrow::Buffer::FromString(resp.schema().arrow_schema()), kResponse);
 }
 
 Result<std::vector<std::string>> CatalogClient::SegmentIds(const std::string& dataset_id) {
   pb::ScanSegmentTableRequest req;
-  req.add_columns("rerun_segment_id");
+  req.add_columns(std::string(col::kSegmentId));
   auto ctx = impl_->Context(dataset_id);
   auto reader = impl_->stub->ScanSegmentTable(ctx.get(), req);
   std::vector<std::string> out;
   pb::ScanSegmentTableResponse resp;
   while (reader->Read(&resp)) {
     ARROW_ASSIGN_OR_RAISE(auto batch, Decode(resp.data()));
-    for (int64_t r = 0; r < batch->num_rows(); ++r) out.push_back(Column(*batch, "rerun_segment_id", r));
+    for (int64_t r = 0; r < batch->num_rows(); ++r) out.push_back(StringCell(*batch, col::kSegmentId, r));
   }
   ARROW_RETURN_NOT_OK(FromGrpc(reader->Finish(), "ScanSegmentTable"));
   return out;
@@ -237,8 +205,7 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::SegmentTable(const std::str
   pb::GetSegmentTableSchemaResponse sresp;
   auto sctx = impl_->Context(dataset_id);
   ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->GetSegmentTableSchema(sctx.get(), sreq, &sresp), "GetSegmentTableSchema"));
-  ARROW_ASSIGN_OR_RAISE(auto schema, rrd::ReadIpcSchema(arrow::Buffer::FromString(sresp.schema().arrow_schema()),
-                                                        rrd::Where{"server response", 0}));
+  ARROW_ASSIGN_OR_RAISE(auto schema, rrd::ReadIpcSchema(arrow::Buffer::FromString(sresp.schema().arrow_schema()), kResponse));
   pb::ScanSegmentTableRequest req;
   auto ctx = impl_->Context(dataset_id);
   auto reader = impl_->stub->ScanSegmentTable(ctx.get(), req);
@@ -256,8 +223,7 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::SegmentTable(const std::str
     for (const auto& b : batches) {
       auto col = b->GetColumnByName(f->name());
       if (!col || !col->type()->Equals(*f->type())) {
-        return Status::Invalid(fmt::format("ScanSegmentTable: column '{}' is missing or not {}", f->name(),
-                                           f->type()->ToString()));
+        return DataLoss("ScanSegmentTable: column '{}' is missing or not {}", f->name(), f->type()->ToString());
       }
       parts.push_back(col);
     }
@@ -268,12 +234,12 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::SegmentTable(const std::str
 
 Result<EntryInfo> CatalogClient::RenameDataset(const std::string& id, const std::string& name) {
   pb::UpdateEntryRequest req;
-  SetId(id, req.mutable_id());
+  redap::SetEntryId(id, req.mutable_id());
   req.mutable_entry_details_update()->set_name(name);
   pb::UpdateEntryResponse resp;
   auto ctx = impl_->Context(id);
   ARROW_RETURN_NOT_OK(FromGrpc(impl_->stub->UpdateEntry(ctx.get(), req, &resp), "UpdateEntry"));
-  return EntryInfo{IdString(resp.entry_details().id()), resp.entry_details().name()};
+  return EntryInfo{redap::EntryIdString(resp.entry_details().id()), resp.entry_details().name()};
 }
 
 Result<std::string> CatalogClient::Unregister(const std::string& dataset_id, const std::vector<std::string>& segments,
@@ -292,39 +258,14 @@ Result<std::string> CatalogClient::Unregister(const std::string& dataset_id, con
   return task;
 }
 
-namespace {
-
-// The time filter a dataset query lets the server prune chunks with: the index range plus, when
-// filling, the latest-at at its start. Without one the server sends every chunk of the
-// segments, which is correct, only slower.
-void SetTimeFilter(const DatasetQuery& dq, pb::QueryDatasetRequest& req) {
-  const auto& q = dq.query;
-  if (!q.index) return;
-  const std::string& index = *q.index;
-  // using_index_values: no pruning, because the values are clipped to each segment's whole time
-  // range (as Rerun's dataset reader does), which the segment's chunks give.
-  if (dq.per_segment_values || q.using_index_values || !q.range) return;
-  auto* range = req.mutable_query()->mutable_range();
-  range->mutable_index()->mutable_timeline()->set_name(index);
-  range->mutable_index_range()->set_start(q.range->first);
-  range->mutable_index_range()->set_end(q.range->second);
-  if (q.fill_latest_at) {
-    auto* la = req.mutable_query()->mutable_latest_at();
-    la->mutable_index()->mutable_timeline()->set_name(index);
-    la->set_at(q.range->first);
-  }
-}
-
-}  // namespace
-
 Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> CatalogClient::ChunkInfos(
     const std::string& dataset_id, const std::vector<std::string>& segments, const std::vector<std::string>& entities,
-    const DatasetQuery* query) {
+    const query::ChunkFilter& filter) {
   pb::QueryDatasetRequest req;
   for (const auto& s : segments) req.add_segment_ids()->set_id(s);
   for (const auto& e : entities) req.add_entity_paths()->set_path(e);
   req.set_select_all_entity_paths(entities.empty());
-  if (query) SetTimeFilter(*query, req);
+  redap::SetChunkFilter(filter, &req);
   auto ctx = impl_->Context(dataset_id);
   auto reader = impl_->stub->QueryDataset(ctx.get(), req);
   std::vector<std::shared_ptr<arrow::RecordBatch>> infos;
@@ -343,11 +284,11 @@ Status CatalogClient::FetchChunks(const std::vector<std::shared_ptr<arrow::Recor
   pb::FetchChunksRequest fetch;
   for (const auto& batch : infos) {
     // Send back what the server needs to find the chunks: their keys.
-    auto keys = batch->GetColumnByName("chunk_key");
-    if (!keys) return Status::Invalid("QueryDataset response has no chunk_key column");
-    auto slim = arrow::RecordBatch::Make(arrow::schema({arrow::field("chunk_key", arrow::binary(), false)}),
+    auto keys = batch->GetColumnByName(std::string(col::kChunkKey));
+    if (!keys) return DataLoss("QueryDataset response has no {} column", col::kChunkKey);
+    auto slim = arrow::RecordBatch::Make(arrow::schema({arrow::field(std::string(col::kChunkKey), arrow::binary(), false)}),
                                          batch->num_rows(), {keys});
-    ARROW_RETURN_NOT_OK(Encode(*slim, fetch.add_chunk_infos()));
+    ARROW_RETURN_NOT_OK(rrd::EncodeDataframePart(*slim, fetch.add_chunk_infos(), /*compress=*/false));
   }
   auto ctx = impl_->Context();
   auto chunks = impl_->stub->FetchChunks(ctx.get(), fetch);
@@ -361,112 +302,54 @@ Status CatalogClient::FetchChunks(const std::vector<std::shared_ptr<arrow::Recor
   }
   if (!st.ok()) {
     ctx->TryCancel();
-    (void)chunks->Finish();
+    Status finished = FromGrpc(chunks->Finish(), "FetchChunks");
+    // Cancelled by us: the stream's own status says only that; ours says why.
+    if (!finished.ok() && KindOf(finished) != ErrorKind::kCancelled) {
+      return st.WithMessage(fmt::format("{} (and the stream ended with: {})", st.message(), finished.message()));
+    }
     return st;
   }
   return FromGrpc(chunks->Finish(), "FetchChunks");
 }
 
-namespace {
-
-// One segment's rows, in the dataset query's columns: decodes its chunks, then runs the query.
-Result<std::shared_ptr<arrow::Table>> QuerySegment(const std::string& segment,
-                                                   const std::vector<rrd::ArrowMsgEnvelope>& messages,
-                                                   const DatasetQuery& dq) {
-  const rrd::Where where{"server response", 0};
-  std::vector<std::shared_ptr<Chunk>> chunks;
-  chunks.reserve(messages.size());
-  for (const auto& m : messages) {
-    ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(m, where));
-    chunks.push_back(std::move(chunk));
-  }
-  query::QueryExpression q = dq.query;
-  if (dq.per_segment_values) {
-    auto it = dq.per_segment_values->find(segment);
-    if (it == dq.per_segment_values->end()) return nullptr;  // no values, no rows
-    q.using_index_values = it->second;
-  }
-  if (q.using_index_values && q.index) {
-    // Rerun's dataset reader keeps only the values within the segment's time range.
-    std::optional<TimeRange> span;
-    for (const auto& chunk : chunks) {
-      const auto* ic = chunk->FindIndex(*q.index);
-      if (ic == nullptr) continue;
-      if (auto r = chunk->TimeRangeOf(*ic)) span = span ? TimeRange{std::min(span->min, r->min), std::max(span->max, r->max)} : *r;
-    }
-    auto& values = *q.using_index_values;
-    std::erase_if(values, [&](int64_t v) { return !span || v < span->min || v > span->max; });
-  }
-  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<const ChunkStore> store, ChunkStore::FromChunks(std::move(chunks)));
-  if (q.index) {
-    const auto& tls = store->schema().timelines;
-    // A segment without the timeline has no rows on it.
-    if (std::none_of(tls.begin(), tls.end(), [&](const Timeline& t) { return t.name == *q.index; })) return nullptr;
-  }
-  const bool static_only = !q.index;
-  ARROW_ASSIGN_OR_RAISE(auto reader, query::Execute(store, std::move(q)));
-  ARROW_ASSIGN_OR_RAISE(auto table, reader->ToTable());
-  if (table->num_rows() == 0 || table->num_columns() == 0) return nullptr;
-  if (static_only) {
-    // Static only: a segment with no static data in the view has no row (as Rerun's reader).
-    const auto& fields = table->schema()->fields();
-    if (std::none_of(fields.begin(), fields.end(), [](const auto& f) {
-          return meta::Get(*f, meta::kKind).value_or("") == meta::kKindData;
-        })) {
-      return nullptr;
-    }
-  }
-  const int64_t n = table->num_rows();
-  arrow::StringBuilder ids(MemoryPool());
-  ARROW_RETURN_NOT_OK(ids.Reserve(n));
-  ARROW_RETURN_NOT_OK(ids.ReserveData(n * static_cast<int64_t>(segment.size())));
-  for (int64_t r = 0; r < n; ++r) ids.UnsafeAppend(segment);
-  ARROW_ASSIGN_OR_RAISE(auto id_array, ids.Finish());
-  std::vector<std::shared_ptr<arrow::ChunkedArray>> columns{std::make_shared<arrow::ChunkedArray>(id_array)};
-  for (int i = 1; i < dq.columns->num_fields(); ++i) {
-    const auto& f = dq.columns->field(i);
-    if (auto col = table->GetColumnByName(f->name())) {
-      if (!col->type()->Equals(*f->type())) {
-        return Status::Invalid(fmt::format("segment {}: column {} is {}, the dataset says {}", segment, f->name(),
-                                           col->type()->ToString(), f->type()->ToString()));
-      }
-      columns.push_back(col);
-    } else {
-      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(f->type(), n, MemoryPool()));
-      columns.push_back(std::make_shared<arrow::ChunkedArray>(nulls));
-    }
-  }
-  return arrow::Table::Make(dq.columns, std::move(columns), n);
+Result<std::shared_ptr<arrow::Schema>> CatalogClient::QueryColumns(const std::string& dataset_id,
+                                                                   const query::QueryExpression& q) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, DatasetSchema(dataset_id));
+  return query::DatasetColumns(*schema, q);
 }
 
-}  // namespace
-
-Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& dataset_id, const DatasetQuery& query) {
-  if (!query.columns || query.columns->num_fields() == 0 || query.columns->field(0)->name() != "rerun_segment_id") {
-    return Status::Invalid("a dataset query's columns start with rerun_segment_id");
+Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& dataset_id,
+                                                           const query::DatasetQuery& query) {
+  ARROW_ASSIGN_OR_RAISE(auto columns, QueryColumns(dataset_id, query.query));
+  auto dq = std::make_shared<const query::DatasetQuery>(query);  // shared with the workers
+  std::vector<std::string> segments;
+  if (dq->segments) {  // only segments the dataset has (a server may refuse unknown ones)
+    ARROW_ASSIGN_OR_RAISE(auto existing, SegmentIds(dataset_id));
+    for (const auto& s : existing) {
+      if (std::find(dq->segments->begin(), dq->segments->end(), s) != dq->segments->end()) segments.push_back(s);
+    }
+    if (segments.empty()) return arrow::Table::MakeEmpty(columns);
   }
-  auto dq = std::make_shared<const DatasetQuery>(query);  // shared with the workers
-  std::vector<std::string> segments = dq->segments;
   if (dq->per_segment_values) {  // only the segments given values can have rows
     std::vector<std::string> listed;
     for (const auto& [segment, values] : *dq->per_segment_values) {
-      if (segments.empty() || std::find(segments.begin(), segments.end(), segment) != segments.end()) {
+      if (!dq->segments || std::find(segments.begin(), segments.end(), segment) != segments.end()) {
         listed.push_back(segment);
       }
     }
-    if (listed.empty()) return arrow::Table::MakeEmpty(dq->columns);
+    if (listed.empty()) return arrow::Table::MakeEmpty(columns);
     segments = std::move(listed);
   }
-  ARROW_ASSIGN_OR_RAISE(auto infos, ChunkInfos(dataset_id, segments, {}, dq.get()));
+  ARROW_ASSIGN_OR_RAISE(auto infos, ChunkInfos(dataset_id, segments, {}, query::ChunkFilter::For(*dq)));
   // How many chunks each segment has: a segment is queried as soon as all of them arrived.
   std::map<std::string, int64_t> expected;
   for (const auto& batch : infos) {
-    auto col = batch->GetColumnByName("chunk_segment_id");
-    if (!col || col->type_id() != arrow::Type::STRING) {
-      return Status::Invalid("QueryDataset response has no chunk_segment_id column");
+    auto ids = batch->GetColumnByName(std::string(col::kChunkSegmentId));
+    if (!ids || ids->type_id() != arrow::Type::STRING) {
+      return DataLoss("QueryDataset response has no {} column", col::kChunkSegmentId);
     }
-    const auto& ids = static_cast<const arrow::StringArray&>(*col);
-    for (int64_t r = 0; r < ids.length(); ++r) ++expected[ids.GetString(r)];
+    const auto& strings = static_cast<const arrow::StringArray&>(*ids);
+    for (int64_t r = 0; r < strings.length(); ++r) ++expected[strings.GetString(r)];
   }
   using Part = arrow::Future<std::shared_ptr<arrow::Table>>;
   std::map<std::string, Part> parts;  // by segment id: rows come out in segment order
@@ -474,15 +357,21 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& da
   auto* workers = arrow::internal::GetCpuThreadPool();
   auto submit = [&](const std::string& segment) -> Status {
     auto node = arrived.extract(segment);
-    ARROW_ASSIGN_OR_RAISE(auto part, workers->Submit([dq, segment, messages = std::move(node.mapped())] {
-      return QuerySegment(segment, messages, *dq);
+    ARROW_ASSIGN_OR_RAISE(auto part, workers->Submit([dq, columns, segment, messages = std::move(node.mapped())]()
+                                                         -> Result<std::shared_ptr<arrow::Table>> {
+      std::vector<std::shared_ptr<Chunk>> chunks;
+      chunks.reserve(messages.size());
+      for (const auto& m : messages) {
+        ARROW_ASSIGN_OR_RAISE(auto chunk, rrd::DecodeChunk(m, kResponse));
+        chunks.push_back(std::move(chunk));
+      }
+      return query::QuerySegment(segment, std::move(chunks), *dq, columns);
     }));
     parts.emplace(segment, std::move(part));
     return Status::OK();
   };
-  const rrd::Where where{"server response", 0};
   Status fetched = FetchChunks(infos, [&](std::shared_ptr<arrow::Buffer> bytes) -> Status {
-    ARROW_ASSIGN_OR_RAISE(auto envelope, rrd::DecodeArrowMsg(std::move(bytes), where));  // the header only
+    ARROW_ASSIGN_OR_RAISE(auto envelope, rrd::DecodeArrowMsg(std::move(bytes), kResponse));  // the header only
     std::string segment = envelope.recording_id;
     auto& list = arrived[segment];
     list.push_back(std::move(envelope));
@@ -501,21 +390,7 @@ Result<std::shared_ptr<arrow::Table>> CatalogClient::Query(const std::string& da
     }
   }
   ARROW_RETURN_NOT_OK(first);
-  if (found.empty()) return arrow::Table::MakeEmpty(dq->columns);
-  ARROW_ASSIGN_OR_RAISE(auto table, arrow::ConcatenateTables(found, arrow::ConcatenateTablesOptions::Defaults(),
-                                                                 MemoryPool()));
-  // One batch (consumers such as DataFusion pay per batch), each column concatenated on a worker.
-  std::vector<arrow::Future<std::shared_ptr<arrow::Array>>> columns;
-  for (const auto& column : table->columns()) {
-    ARROW_ASSIGN_OR_RAISE(auto future, workers->Submit([column] { return arrow::Concatenate(column->chunks(), MemoryPool()); }));
-    columns.push_back(std::move(future));
-  }
-  arrow::ArrayVector arrays;
-  for (auto& c : columns) {
-    ARROW_ASSIGN_OR_RAISE(auto array, c.result());
-    arrays.push_back(std::move(array));
-  }
-  return arrow::Table::Make(table->schema(), arrays, table->num_rows());
+  return query::StackSegments(found, columns);
 }
 
 }  // namespace chunkhouse::client

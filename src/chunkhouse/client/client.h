@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "chunkhouse/chunk/chunk.h"
-#include "chunkhouse/query/query.h"
+#include "chunkhouse/query/dataset_query.h"
 
 namespace chunkhouse::client {
 
@@ -25,19 +25,6 @@ struct Registration {
   std::string segment_id;  // empty for a source that failed
   std::string storage_url;
   std::string task_id;
-};
-
-// A dataframe query across the segments of a dataset, answered as Rerun's dataset reader does:
-// each segment is queried on its own and the rows are stacked, segment by segment in id order.
-struct DatasetQuery {
-  std::vector<std::string> segments;  // empty = all of the dataset's segments
-  query::QueryExpression query;       // applied to each segment
-  // The output columns: "rerun_segment_id" first, then the view's columns. A column a segment
-  // lacks is null in its rows.
-  std::shared_ptr<arrow::Schema> columns;
-  // using_index_values per segment (overrides query.using_index_values): a segment without an
-  // entry has no rows.
-  std::optional<std::map<std::string, std::vector<int64_t>>> per_segment_values;
 };
 
 struct TaskResult {
@@ -67,16 +54,19 @@ class CatalogClient {
   // UnregisterFromDataset: the task to wait for.
   Result<std::string> Unregister(const std::string& dataset_id, const std::vector<std::string>& segments,
                                  const std::vector<std::string>& layers);
-  // Fetches the segments' chunks and runs `query` over them (decoding and querying on all cores).
-  Result<std::shared_ptr<arrow::Table>> Query(const std::string& dataset_id, const DatasetQuery& query);
+  // The columns a dataset query returns (query::DatasetColumns over the dataset's schema).
+  Result<std::shared_ptr<arrow::Schema>> QueryColumns(const std::string& dataset_id, const query::QueryExpression& q);
+  // Fetches the segments' chunks and runs `query` over them (decoding and querying on all
+  // cores as the chunks arrive), as Rerun's dataset reader answers it.
+  Result<std::shared_ptr<arrow::Table>> Query(const std::string& dataset_id, const query::DatasetQuery& query);
 
  private:
-  // QueryDataset: the chunk-info rows of the given segments and entities (all when empty);
-  // with a query, only the chunks it may need (the server prunes by time).
+  // QueryDataset: the chunk-info rows of the given segments and entities (all when empty),
+  // only those the filter keeps (the server prunes by time).
   Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ChunkInfos(const std::string& dataset_id,
                                                                      const std::vector<std::string>& segments,
                                                                      const std::vector<std::string>& entities,
-                                                                     const DatasetQuery* query = nullptr);
+                                                                     const query::ChunkFilter& filter = {});
   // FetchChunks: each chunk's encoded ArrowMsg, handed over as it arrives.
   Status FetchChunks(const std::vector<std::shared_ptr<arrow::RecordBatch>>& infos,
                      const std::function<Status(std::shared_ptr<arrow::Buffer>)>& on_chunk);

@@ -13,7 +13,8 @@
 #include <set>
 
 #include "chunkhouse/base/memory.h"
-#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/base/sorbet.h"
+#include "chunkhouse/query/view.h"
 
 namespace chunkhouse::query {
 
@@ -21,155 +22,7 @@ namespace {
 
 constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min() + 1;
 constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
-const std::string kClearComponent = "Clear:is_recursive";
-
-std::string ShortTypeName(const std::optional<std::string>& type) {
-  if (!type) return "";
-  auto dot = type->rfind('.');
-  return dot == std::string::npos ? *type : type->substr(dot + 1);
-}
-
-bool ComponentMatches(const ComponentDescriptor& d, const std::string& wanted) {
-  return d.component == wanted || (d.component_type && (*d.component_type == wanted || ShortTypeName(d.component_type) == wanted));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The view: which index and component columns the query sees.
-
-struct View {
-  std::vector<Timeline> timelines;               // all of the store's, in order
-  std::vector<const StoreColumn*> columns;       // view component columns, in order
-  std::optional<size_t> index;                   // position of the index timeline
-};
-
-std::string Known(const std::vector<std::string>& names) {
-  std::string s;
-  for (size_t i = 0; i < names.size() && i < 50; ++i) s += (i ? ", " : "") + names[i];
-  if (names.size() > 50) s += fmt::format(", ... ({} in all)", names.size());
-  return s.empty() ? "(none)" : s;
-}
-
-Result<View> MakeView(const ChunkStore& store, const QueryExpression& q) {
-  const StoreSchema& schema = store.schema();
-  View v;
-  v.timelines = schema.timelines;
-  if (q.index) {
-    for (size_t i = 0; i < v.timelines.size(); ++i)
-      if (v.timelines[i].name == *q.index) v.index = i;
-    if (!v.index) {
-      std::vector<std::string> names;
-      for (const auto& t : v.timelines) names.push_back(t.name);
-      return Status::Invalid(fmt::format("unknown index '{}': the recording's timelines are {}", *q.index, Known(names)));
-    }
-  }
-  // entity -> allowed components (nullopt = all); later dict entries replace earlier ones.
-  std::map<EntityPath, std::optional<std::vector<std::string>>> contents;
-  std::set<EntityPath> entities;
-  for (const auto& c : schema.columns) entities.insert(c.entity);
-  for (const auto& [expr, components] : q.contents) {
-    auto filter = EntityPathFilter::Parse(expr);
-    for (const auto& e : entities)
-      if (filter.Matches(e)) contents[e] = components;
-  }
-  for (const auto& c : schema.columns) {
-    auto it = contents.find(c.entity);
-    if (it == contents.end()) continue;
-    if (it->second) {
-      bool wanted = std::any_of(it->second->begin(), it->second->end(),
-                                [&](const std::string& w) { return ComponentMatches(c.descriptor, w); });
-      if (!wanted) continue;
-    }
-    if (c.is_semantically_empty && !q.include_semantically_empty_columns) continue;
-    if (c.is_tombstone && !q.include_tombstone_columns) continue;
-    if (!q.index && !c.is_static) continue;
-    v.columns.push_back(&c);
-  }
-  return v;
-}
-
-std::shared_ptr<arrow::Field> IndexField(const Timeline& t) {
-  auto md = std::make_shared<arrow::KeyValueMetadata>();
-  md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
-  md->Append(std::string(meta::kIndexName), t.name);
-  return arrow::field(t.name, TimeArrowType(t.type), true, md);
-}
-
-std::shared_ptr<arrow::Field> ComponentField(const StoreColumn& c) {
-  auto md = std::make_shared<arrow::KeyValueMetadata>();
-  md->Append(std::string(meta::kKind), std::string(meta::kKindData));
-  md->Append(std::string(meta::kComponent), c.descriptor.component);
-  md->Append(std::string(meta::kEntityPath), c.entity.ToString());
-  if (c.descriptor.archetype) md->Append(std::string(meta::kArchetype), *c.descriptor.archetype);
-  if (c.descriptor.component_type) md->Append(std::string(meta::kComponentType), *c.descriptor.component_type);
-  if (c.is_static) md->Append(std::string(meta::kIsStatic), "true");
-  if (c.is_tombstone) md->Append(std::string(meta::kIsTombstone), "true");
-  if (c.is_semantically_empty) md->Append(std::string(meta::kIsSemanticallyEmpty), "true");
-  return arrow::field(c.ColumnName(), c.type, true, md);
-}
-
-// An output column: an index timeline, or a view component column.
-struct Selected {
-  std::optional<size_t> timeline;  // into View::timelines
-  size_t column = 0;               // into View::columns
-};
-
-// Splits "entity:component" at the first ':'.
-std::pair<EntityPath, std::string> SplitSelector(const std::string& name) {
-  auto colon = name.find(':');
-  return {EntityPath::Parse(name.substr(0, colon)), name.substr(colon + 1)};
-}
-
-std::optional<size_t> FindViewColumn(const View& v, const std::string& name, bool last) {
-  std::optional<size_t> found;
-  // Exact output names first ("property:..." included), then entity + component matching.
-  for (size_t i = 0; i < v.columns.size(); ++i) {
-    if (v.columns[i]->ColumnName() == name) return i;
-  }
-  if (name.find(':') == std::string::npos) return std::nullopt;
-  auto [entity, component] = SplitSelector(name);
-  for (size_t i = 0; i < v.columns.size(); ++i) {
-    if (v.columns[i]->entity == entity && ComponentMatches(v.columns[i]->descriptor, component)) {
-      found = i;
-      if (!last) return found;
-    }
-  }
-  return found;
-}
-
-Result<std::vector<Selected>> Select(const View& v, const QueryExpression& q) {
-  std::vector<Selected> out;
-  if (!q.selection) {
-    for (size_t i = 0; i < v.timelines.size(); ++i) out.push_back({i, 0});
-    for (size_t i = 0; i < v.columns.size(); ++i) out.push_back({std::nullopt, i});
-    return out;
-  }
-  for (const auto& name : *q.selection) {
-    bool is_index = name.find(':') == std::string::npos && name.find('/') == std::string::npos;
-    if (is_index) {
-      std::optional<size_t> t;
-      for (size_t i = 0; i < v.timelines.size(); ++i)
-        if (v.timelines[i].name == name) t = i;
-      if (!t) {
-        std::vector<std::string> names;
-        for (const auto& tl : v.timelines) names.push_back(tl.name);
-        return Status::Invalid(fmt::format("unknown index column '{}': the timelines are {}", name, Known(names)));
-      }
-      out.push_back({t, 0});
-      continue;
-    }
-    if (name.find(':') == std::string::npos) {
-      return Status::Invalid(fmt::format("column '{}' is neither a timeline nor 'entity:component'", name));
-    }
-    auto c = FindViewColumn(v, name, /*last=*/false);
-    if (!c) {
-      std::vector<std::string> names;
-      for (const auto* col : v.columns) names.push_back(col->ColumnName());
-      return Status::Invalid(fmt::format("unknown column '{}': the view's columns are {}", name, Known(names)));
-    }
-    out.push_back({std::nullopt, *c});
-  }
-  return out;
-}
+const std::string kClearComponent(sorbet::kClearIsRecursive);
 
 // ---------------------------------------------------------------------------------------------
 // Execution.
@@ -635,18 +488,18 @@ class QueryReader : public arrow::RecordBatchReader {
 }  // namespace
 
 Result<std::shared_ptr<arrow::Schema>> OutputSchema(const ChunkStore& store, const QueryExpression& q) {
-  ARROW_ASSIGN_OR_RAISE(auto view, MakeView(store, q));
+  ARROW_ASSIGN_OR_RAISE(auto view, MakeView(store.schema(), q));
   ARROW_ASSIGN_OR_RAISE(auto selected, Select(view, q));
   arrow::FieldVector fields;
   for (const auto& s : selected) {
-    fields.push_back(s.timeline ? IndexField(view.timelines[*s.timeline]) : ComponentField(*view.columns[s.column]));
+    fields.push_back(s.timeline ? sorbet::IndexField(view.timelines[*s.timeline]) : view.columns[s.column]->ToField());
   }
   return arrow::schema(fields);
 }
 
 Result<std::shared_ptr<arrow::RecordBatchReader>> Execute(std::shared_ptr<const ChunkStore> store, QueryExpression q) {
   if (q.range && !q.index) return Status::Invalid("a range filter needs an index timeline");
-  ARROW_ASSIGN_OR_RAISE(auto view, MakeView(*store, q));
+  ARROW_ASSIGN_OR_RAISE(auto view, MakeView(store->schema(), q));
   ARROW_ASSIGN_OR_RAISE(auto selected, Select(view, q));
   ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(*store, q));
   auto reader = std::make_shared<QueryReader>(std::move(store), std::move(q), std::move(view), std::move(selected),

@@ -20,7 +20,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
-#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/base/sorbet.h"
 #include "chunkhouse/rrd/proto/log_msg.pb.h"
 
 namespace chunkhouse::rrd {
@@ -157,7 +157,7 @@ Result<SchemaAndRest> ReadStreamSchema(const std::shared_ptr<arrow::Buffer>& ipc
 }
 
 Result<std::shared_ptr<arrow::RecordBatch>> ReadWithStreamReader(std::shared_ptr<arrow::Buffer> ipc,
-                                                                 const Where& where) {
+                                                                 const Where& where, bool exactly_one) {
   auto input = std::make_shared<arrow::io::BufferReader>(std::move(ipc));
   auto reader = arrow::ipc::RecordBatchStreamReader::Open(input);
   if (!reader.ok()) {
@@ -167,19 +167,26 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadWithStreamReader(std::shared_ptr
   Status st = (*reader)->ReadNext(&batch);
   if (!st.ok()) return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", st.message());
   if (!batch) return ParseError(where.file, where.offset, "Arrow IPC stream holds no record batch");
+  if (exactly_one) {
+    std::shared_ptr<arrow::RecordBatch> more;
+    if (!(*reader)->ReadNext(&more).ok() || more) {
+      return ParseError(where.file, where.offset, "Arrow IPC stream holds more than one record batch");
+    }
+  }
   return batch;
 }
 
 }  // namespace
 
-Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::Buffer> ipc, const Where& where) {
+Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::Buffer> ipc, const Where& where,
+                                                          bool exactly_one) {
   auto head = ReadStreamSchema(ipc);
   if (!head.ok()) {
     return ParseErrorF(where.file, where.offset, "expected an Arrow IPC stream: {}", head.status().message());
   }
   std::shared_ptr<arrow::RecordBatch> batch;
   if (HasDictionary(head->schema->fields())) {
-    ARROW_ASSIGN_OR_RAISE(batch, ReadWithStreamReader(std::move(ipc), where));
+    ARROW_ASSIGN_OR_RAISE(batch, ReadWithStreamReader(std::move(ipc), where, exactly_one));
   } else {
     auto message = head->messages->ReadNextMessage();
     if (!message.ok()) {
@@ -193,6 +200,12 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::
     auto read = arrow::ipc::ReadRecordBatch(**message, head->schema, &memo, arrow::ipc::IpcReadOptions::Defaults());
     if (!read.ok()) return ParseErrorF(where.file, where.offset, "bad Arrow IPC record batch: {}", read.status().message());
     batch = std::move(*read);
+    if (exactly_one) {
+      auto next = head->messages->ReadNextMessage();
+      if (!next.ok() || *next) {
+        return ParseError(where.file, where.offset, "Arrow IPC stream holds more than one record batch");
+      }
+    }
   }
   // Untrusted bytes: check every offset, length and union id before anyone reads them.
   Status st = batch->ValidateFull();
@@ -443,6 +456,49 @@ std::string EncodeBlueprintActivation(const BlueprintActivation& cmd) {
   msg.set_make_active(cmd.make_active);
   msg.set_make_default(cmd.make_default);
   return msg.SerializeAsString();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Result<std::shared_ptr<arrow::RecordBatch>> DecodeDataframePart(const pbc::DataframePart& part, const Where& where,
+                                                                 uint64_t max_uncompressed) {
+  if (part.encoder_version() != pbc::ENCODER_VERSION_V0) {
+    return ParseErrorF(where.file, where.offset, "dataframe part has encoder_version {}, expected 1 (V0)",
+                       static_cast<int>(part.encoder_version()));
+  }
+  std::shared_ptr<arrow::Buffer> ipc = arrow::Buffer::FromString(part.payload());
+  const int compression = part.compression();
+  if (compression == pbc::COMPRESSION_LZ4) {
+    if (part.uncompressed_size() > max_uncompressed) {
+      return MakeError(ErrorKind::kResourceExhausted,
+                       fmt::format("{}: at byte {}: dataframe part claims {} bytes uncompressed, more than the "
+                                   "{}-byte limit",
+                                   where.file, where.offset, part.uncompressed_size(), max_uncompressed));
+    }
+    ARROW_ASSIGN_OR_RAISE(ipc, Lz4Decompress(*ipc, part.uncompressed_size(), where));
+  } else if (compression != pbc::COMPRESSION_NONE && compression != pbc::COMPRESSION_UNSPECIFIED) {
+    return ParseErrorF(where.file, where.offset, "dataframe part has unknown compression {}", compression);
+  } else if (static_cast<uint64_t>(ipc->size()) > max_uncompressed) {
+    return MakeError(ErrorKind::kResourceExhausted,
+                     fmt::format("{}: at byte {}: dataframe part of {} bytes, more than the {}-byte limit", where.file,
+                                 where.offset, ipc->size(), max_uncompressed));
+  }
+  return ReadIpcBatch(std::move(ipc), where, /*exactly_one=*/true);
+}
+
+Status EncodeDataframePart(const arrow::RecordBatch& batch, pbc::DataframePart* out, bool compress) {
+  ARROW_ASSIGN_OR_RAISE(auto ipc, WriteIpcBatch(batch));
+  out->set_encoder_version(pbc::ENCODER_VERSION_V0);
+  out->set_uncompressed_size(static_cast<uint64_t>(ipc->size()));
+  if (compress) {
+    ARROW_ASSIGN_OR_RAISE(auto lz4, Lz4Compress(*ipc));
+    out->set_payload(lz4->data(), static_cast<size_t>(lz4->size()));
+    out->set_compression(pbc::COMPRESSION_LZ4);
+  } else {
+    out->set_payload(ipc->data(), static_cast<size_t>(ipc->size()));
+    out->set_compression(pbc::COMPRESSION_NONE);
+  }
+  return Status::OK();
 }
 
 }  // namespace chunkhouse::rrd

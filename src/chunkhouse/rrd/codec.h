@@ -13,6 +13,7 @@
 #include "chunkhouse/rrd/framing.h"
 
 namespace rerun::common::v1alpha1 {
+class DataframePart;
 class StoreId;
 class Tuid;
 }  // namespace rerun::common::v1alpha1
@@ -56,9 +57,10 @@ Result<std::shared_ptr<arrow::Buffer>> Lz4Decompress(const arrow::Buffer& input,
                                                      const Where& where);
 Result<std::shared_ptr<arrow::Buffer>> Lz4Compress(const arrow::Buffer& input);
 
-// Arrow IPC stream with one record batch; further batches are ignored, a missing EOS is fine.
+// Arrow IPC stream with one record batch; a missing EOS is fine. Further batches are ignored
+// (Rerun's chunk readers do the same), or with `exactly_one` an error.
 Result<std::shared_ptr<arrow::RecordBatch>> ReadIpcBatch(std::shared_ptr<arrow::Buffer> ipc,
-                                                          const Where& where);
+                                                          const Where& where, bool exactly_one = false);
 Result<std::shared_ptr<arrow::Schema>> ReadIpcSchema(std::shared_ptr<arrow::Buffer> ipc, const Where& where);
 Result<std::shared_ptr<arrow::Buffer>> WriteIpcBatch(const arrow::RecordBatch& batch);
 Result<std::shared_ptr<arrow::Buffer>> WriteIpcSchema(const arrow::Schema& schema);
@@ -76,6 +78,17 @@ struct EncodedArrowMsg {
 };
 Result<EncodedArrowMsg> EncodeArrowMsg(const StoreId& store, const Chunk& chunk, bool compress);
 std::string EncodeBlueprintActivation(const BlueprintActivation& cmd);
+
+// DataframePart (rerun.common.v1alpha1): one Arrow record batch as an IPC stream, LZ4 or not. The
+// one decoder for footer manifests and every table of the catalog protocol, strict: encoder V0, a
+// known compression, a claimed size within `max_uncompressed` (checked before anything is
+// allocated; ResourceExhausted beyond it), exactly one record batch.
+inline constexpr uint64_t kMaxDataframePartBytes = uint64_t{1} << 31;
+Result<std::shared_ptr<arrow::RecordBatch>> DecodeDataframePart(const rerun::common::v1alpha1::DataframePart& part,
+                                                                 const Where& where,
+                                                                 uint64_t max_uncompressed = kMaxDataframePartBytes);
+Status EncodeDataframePart(const arrow::RecordBatch& batch, rerun::common::v1alpha1::DataframePart* out,
+                           bool compress = true);
 
 // proto <-> ours
 Result<StoreId> StoreIdFromProto(const rerun::common::v1alpha1::StoreId& proto, std::string_view what);

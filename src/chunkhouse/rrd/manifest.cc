@@ -9,13 +9,12 @@
 
 #include <algorithm>
 
-#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/base/sorbet.h"
 #include "chunkhouse/rrd/proto/log_msg.pb.h"
 
 namespace chunkhouse::rrd {
 
 namespace pb = rerun::log_msg::v1alpha1;
-namespace pbc = rerun::common::v1alpha1;
 
 std::string ManifestColumnName(std::string_view prefix, const ComponentDescriptor* d, std::string_view suffix) {
   std::vector<std::string> parts;
@@ -47,15 +46,6 @@ std::shared_ptr<arrow::KeyValueMetadata> DescriptorMeta(std::string_view index, 
   if (d.archetype) md->Append(std::string(meta::kArchetype), *d.archetype);
   if (d.component_type) md->Append(std::string(meta::kComponentType), *d.component_type);
   return md;
-}
-
-std::string SorbetFieldName(const std::string& entity, const std::string& component) {
-  constexpr std::string_view kProps = "/__properties";
-  if (entity == kProps) return "property:" + component;
-  if (entity.rfind(std::string(kProps) + "/", 0) == 0) {
-    return "property:" + entity.substr(kProps.size() + 1) + ":" + component;
-  }
-  return entity + ":" + component;
 }
 
 bool ListHasAnyValue(const arrow::Array& array) {
@@ -109,32 +99,14 @@ void ManifestBuilder::Add(const Chunk& chunk, uint64_t byte_offset, uint64_t byt
 
 Result<std::string> ManifestBuilder::Finish() const {
   // The store's dataframe schema.
-  arrow::FieldVector sorbet_fields;
-  {
-    auto md = std::make_shared<arrow::KeyValueMetadata>();
-    md->Append(std::string(meta::kKind), std::string(meta::kKindControl));
-    md->Append(std::string(meta::kExtensionName), std::string(meta::kTuidExtension));
-    md->Append(std::string(meta::kExtensionMetadata), std::string(meta::kRowIdNamespace));
-    sorbet_fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false, md));
-  }
-  for (const auto& [name, type] : timelines_) {
-    auto md = std::make_shared<arrow::KeyValueMetadata>();
-    md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
-    md->Append(std::string(meta::kIndexName), name);
-    sorbet_fields.push_back(arrow::field(name, TimeArrowType(type), true, md));
-  }
+  sorbet::Schema schema;
+  for (const auto& [name, type] : timelines_) schema.timelines.push_back(Timeline{name, type});
   for (const auto& [key, info] : columns_) {
     const auto& [entity, d] = key;
-    auto md = d.ToFieldMetadata();
-    auto mutable_md = md->Copy();
-    mutable_md->Append(std::string(meta::kEntityPath), entity);
-    if (info.is_static) mutable_md->Append(std::string(meta::kIsStatic), "true");
-    if (info.semantically_empty) mutable_md->Append(std::string(meta::kIsSemanticallyEmpty), "true");
-    if (d.archetype && *d.archetype == "rerun.archetypes.Clear") {
-      mutable_md->Append(std::string(meta::kIsTombstone), "true");
-    }
-    sorbet_fields.push_back(arrow::field(SorbetFieldName(entity, d.component), info.type, true, mutable_md));
+    schema.columns.push_back(sorbet::Column{EntityPath::Parse(entity), d, info.type, info.is_static,
+                                            info.semantically_empty, sorbet::IsTombstone(d)});
   }
+  arrow::FieldVector sorbet_fields = schema.ToArrow()->fields();
   auto sorbet_schema = arrow::schema(sorbet_fields);
   ARROW_ASSIGN_OR_RAISE(auto schema_ipc, WriteIpcSchema(*sorbet_schema));
   // Rerun hashes the schema with its fields sorted and no schema metadata; arrow-rs bytes
@@ -233,18 +205,11 @@ Result<std::string> ManifestBuilder::Finish() const {
     arrays.push_back(c);
   }
   auto batch = arrow::RecordBatch::Make(arrow::schema(fields), n, arrays);
-  ARROW_ASSIGN_OR_RAISE(auto data_ipc, WriteIpcBatch(*batch));
-  ARROW_ASSIGN_OR_RAISE(auto data_lz4, Lz4Compress(*data_ipc));
-
   pb::RrdManifest m;
   StoreIdToProto(store_, m.mutable_store_id());
   m.mutable_sorbet_schema()->set_arrow_schema(schema_ipc->data(), static_cast<size_t>(schema_ipc->size()));
   m.set_sorbet_schema_sha256(sha, sizeof(sha));
-  auto* part = m.mutable_data();
-  part->set_encoder_version(pbc::ENCODER_VERSION_V0);
-  part->set_payload(data_lz4->data(), static_cast<size_t>(data_lz4->size()));
-  part->set_compression(pbc::COMPRESSION_LZ4);
-  part->set_uncompressed_size(static_cast<uint64_t>(data_ipc->size()));
+  ARROW_RETURN_NOT_OK(EncodeDataframePart(*batch, m.mutable_data()));
   return m.SerializeAsString();
 }
 
@@ -275,7 +240,48 @@ bool IsBackendColumn(std::string_view name) {
 
 }  // namespace
 
-Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, const Where& where) {
+namespace {
+
+// The per-component columns of a manifest: "<C>:has_static_data" flags and
+// "<T>:<C>:start/end/num_rows" ranges, identified by their metadata.
+struct ComponentColumns {
+  struct Static {
+    std::string component;
+    const arrow::BooleanArray* flags;
+  };
+  struct Range {
+    std::string timeline, component;
+    const arrow::Array *start, *end;
+    const arrow::UInt64Array* num_rows;
+  };
+  std::vector<Static> statics;
+  std::vector<Range> ranges;
+
+  // The components with data in row r, with their ranges.
+  std::vector<ComponentInfo> Row(int64_t r) const {
+    std::vector<ComponentInfo> out;
+    auto info = [&](const std::string& component) -> ComponentInfo& {
+      for (auto& c : out) {
+        if (c.component == component) return c;
+      }
+      return out.emplace_back(ComponentInfo{component, {}});
+    };
+    for (const auto& s : statics) {
+      if (s.flags->Value(r)) info(s.component);
+    }
+    for (const auto& rc : ranges) {
+      if (rc.start->IsNull(r) || rc.end->IsNull(r) || rc.num_rows->Value(r) == 0) continue;
+      TimeRange range{rc.start->data()->GetValues<int64_t>(1)[r], rc.end->data()->GetValues<int64_t>(1)[r]};
+      info(rc.component).ranges.emplace_back(rc.timeline, range);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, const Where& where,
+                               bool component_ranges) {
   auto fail = [&](std::string_view what) { return ParseErrorF(where.file, where.offset, "footer manifest: {}", what); };
   pb::RrdManifest m;
   if (!m.ParseFromString(bytes)) return fail("expected an RrdManifest protobuf message");
@@ -288,18 +294,8 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
   out.store = *store;
   ARROW_ASSIGN_OR_RAISE(out.sorbet_schema,
                         ReadIpcSchema(arrow::Buffer::FromString(m.sorbet_schema().arrow_schema()), where));
-  const auto& part = m.data();
-  if (part.encoder_version() != pbc::ENCODER_VERSION_V0) {
-    return fail(fmt::format("data has encoder_version {}, expected 1", static_cast<int>(part.encoder_version())));
-  }
-  std::shared_ptr<arrow::Buffer> ipc = arrow::Buffer::FromString(part.payload());
-  if (part.compression() == pbc::COMPRESSION_LZ4) {
-    ARROW_ASSIGN_OR_RAISE(ipc, Lz4Decompress(*ipc, part.uncompressed_size(), where));
-  } else if (part.compression() != pbc::COMPRESSION_NONE && part.compression() != pbc::COMPRESSION_UNSPECIFIED) {
-    return fail(fmt::format("data has unknown compression {}", static_cast<int>(part.compression())));
-  }
-  ARROW_ASSIGN_OR_RAISE(out.data, ReadIpcBatch(std::move(ipc), where));
-  const auto& schema = *out.data->schema();
+  ARROW_ASSIGN_OR_RAISE(auto data, DecodeDataframePart(m.data(), where));
+  const auto& schema = *data->schema();
 
   auto global = [&](std::string_view name, const arrow::DataType& type) -> Result<std::shared_ptr<arrow::Array>> {
     auto f = schema.GetFieldByName(std::string(name));
@@ -307,7 +303,7 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
     if (!f->type()->Equals(type)) {
       return fail(fmt::format("column {} has type {}, expected {}", name, f->type()->ToString(), type.ToString()));
     }
-    auto arr = out.data->GetColumnByName(std::string(name));
+    auto arr = data->GetColumnByName(std::string(name));
     if (arr->null_count() != 0) return fail(fmt::format("column {} contains nulls", name));
     return arr;
   };
@@ -325,6 +321,7 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
     std::shared_ptr<arrow::Array> start, end;
   };
   std::vector<TimelineColumns> timeline_columns;
+  ComponentColumns components;
   for (int i = 0; i < schema.num_fields(); ++i) {
     const auto& f = *schema.field(i);
     const std::string& name = f.name();
@@ -332,8 +329,14 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
     bool ok_suffix = EndsWith(name, ":start") || EndsWith(name, ":end") || EndsWith(name, ":has_static_data") ||
                      EndsWith(name, ":num_rows");
     if (!ok_suffix) return fail(fmt::format("unexpected column '{}'", name));
-    if (EndsWith(name, ":has_static_data") && f.type()->id() != arrow::Type::BOOL) {
-      return fail(fmt::format("column '{}' must be boolean", name));
+    auto index = meta::Get(f, meta::kIndex);
+    auto component = meta::Get(f, meta::kComponent);
+    if (EndsWith(name, ":has_static_data")) {
+      if (f.type()->id() != arrow::Type::BOOL) return fail(fmt::format("column '{}' must be boolean", name));
+      if (component && index == std::string(meta::kIndexStatic)) {
+        if (data->column(i)->null_count() != 0) return fail(fmt::format("column {} contains nulls", name));
+        components.statics.push_back({*component, static_cast<const arrow::BooleanArray*>(data->column(i).get())});
+      }
     }
     if (EndsWith(name, ":num_rows") && f.type()->id() != arrow::Type::UINT64) {
       return fail(fmt::format("column '{}' must be uint64", name));
@@ -345,9 +348,13 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
       std::string other = base + (EndsWith(name, ":start") ? ":end" : ":start");
       auto of = schema.GetFieldByName(other);
       if (!of || !of->type()->Equals(*f.type())) return fail(fmt::format("column '{}' has no matching '{}'", name, other));
-      auto index = meta::Get(f, meta::kIndex);
-      if (EndsWith(name, ":start") && index && *index != meta::kIndexStatic && !meta::Get(f, meta::kComponent)) {
-        timeline_columns.push_back({Timeline{*index, *tt}, out.data->column(i), out.data->GetColumnByName(other)});
+      if (!EndsWith(name, ":start") || !index || *index == meta::kIndexStatic) continue;
+      if (!component) {
+        timeline_columns.push_back({Timeline{*index, *tt}, data->column(i), data->GetColumnByName(other)});
+      } else if (auto rows = data->GetColumnByName(base + ":num_rows");
+                 rows && rows->type_id() == arrow::Type::UINT64 && rows->null_count() == 0) {
+        components.ranges.push_back({*index, *component, data->column(i).get(), data->GetColumnByName(other).get(),
+                                     static_cast<const arrow::UInt64Array*>(rows.get())});
       }
     }
   }
@@ -358,7 +365,8 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
   auto u64 = [](const std::shared_ptr<arrow::Array>& a, int64_t i) {
     return static_cast<const arrow::UInt64Array&>(*a).Value(i);
   };
-  for (int64_t r = 0; r < out.data->num_rows(); ++r) {
+  out.entries.reserve(static_cast<size_t>(data->num_rows()));
+  for (int64_t r = 0; r < data->num_rows(); ++r) {
     ChunkEntry e;
     e.store = out.store;
     e.entity_path = path_arr.GetString(r);
@@ -377,6 +385,7 @@ Result<Manifest> ParseManifest(const std::string& bytes, uint64_t stream_start, 
     }
     std::sort(e.time_ranges.begin(), e.time_ranges.end(),
               [](const auto& a, const auto& b) { return a.first.name < b.first.name; });
+    if (component_ranges) e.components = components.Row(r);
     out.entries.push_back(std::move(e));
   }
   return out;

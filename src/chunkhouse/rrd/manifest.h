@@ -13,35 +13,30 @@
 #include "chunkhouse/base/ids.h"
 #include "chunkhouse/base/time.h"
 #include "chunkhouse/chunk/chunk.h"
+#include "chunkhouse/chunk/chunk_meta.h"
 #include "chunkhouse/rrd/codec.h"
 
 namespace chunkhouse::rrd {
 
-// One chunk as the index knows it, without its data.
-struct ChunkEntry {
-  StoreId store;
-  std::string entity_path;
-  Tuid chunk_id;
-  bool is_static = false;
-  uint64_t num_rows = 0;
+// One chunk as the index knows it, without its data, and where its bytes are.
+struct ChunkEntry : ChunkMeta {
   uint64_t byte_offset = 0;  // absolute file offset of the ArrowMsg payload
   uint64_t byte_size = 0;    // length of that payload
   uint64_t byte_size_uncompressed = 0;  // Arrow IPC size
-  std::vector<std::pair<Timeline, TimeRange>> time_ranges;  // timelines the chunk has
 };
 
 // A manifest as read from a footer.
 struct Manifest {
   StoreId store;
   std::shared_ptr<arrow::Schema> sorbet_schema;
-  std::shared_ptr<arrow::RecordBatch> data;
   std::vector<ChunkEntry> entries;  // byte offsets already made absolute
 };
 
 // Parses and sanity-checks one RrdManifest (the checks a 0.36 reader runs, spec §5.5).
-// `stream_start` turns the manifest's stream-relative offsets into file offsets.
+// `stream_start` turns the manifest's stream-relative offsets into file offsets. With
+// `component_ranges`, each entry also gets its components' time ranges (ChunkMeta::components).
 Result<Manifest> ParseManifest(const std::string& manifest_proto_bytes, uint64_t stream_start,
-                               const Where& where);
+                               const Where& where, bool component_ranges = true);
 
 // Column name of a manifest column (spec §5.3 compute_column_name).
 std::string ManifestColumnName(std::string_view prefix, const ComponentDescriptor* descriptor,

@@ -17,58 +17,60 @@ namespace pb = rerun::log_msg::v1alpha1;
 constexpr uint64_t kMaxPayload = (uint64_t{1} << 31) - 1;
 
 Result<std::shared_ptr<RrdFile>> RrdFile::Open(const std::string& path) {
-  auto file = std::make_shared<RrdFile>();
-  file->path_ = path;
-  auto opened = arrow::io::ReadableFile::Open(path);
-  if (!opened.ok()) return Status::IOError(fmt::format("{}: cannot open: {}", path, opened.status().message()));
-  file->source_ = *opened;
-  ARROW_ASSIGN_OR_RAISE(int64_t size, file->source_->GetSize());
-  file->size_ = static_cast<uint64_t>(size);
-  return file;
+  ARROW_ASSIGN_OR_RAISE(auto source, io::OpenSource(path));
+  return Over(std::move(source));
 }
 
 std::shared_ptr<RrdFile> RrdFile::FromBuffer(std::string name, std::shared_ptr<arrow::Buffer> bytes) {
+  const auto size = static_cast<uint64_t>(bytes->size());
+  return Over(io::SourceOf(std::move(name), std::make_shared<arrow::io::BufferReader>(std::move(bytes)), size));
+}
+
+std::shared_ptr<RrdFile> RrdFile::Over(std::shared_ptr<io::ReadSource> source) {
   auto file = std::make_shared<RrdFile>();
-  file->path_ = std::move(name);
-  file->size_ = static_cast<uint64_t>(bytes->size());
-  file->source_ = std::make_shared<arrow::io::BufferReader>(std::move(bytes));
+  file->source_ = std::move(source);
   return file;
 }
 
+namespace {
+
+// A failed read keeps its kind (a changed or vanished file is not corrupt data) and says where.
+Status ReadFailed(const std::string& path, uint64_t offset, std::string_view what, const Status& st) {
+  ErrorKind kind = KindOf(st);
+  if (kind == ErrorKind::kInvalidArgument) kind = ErrorKind::kDataLoss;
+  return MakeError(kind, fmt::format("{}: at byte {}: cannot read {}: {}", path, offset, what, st.message()), ErrnoOf(st));
+}
+
+}  // namespace
+
 Result<std::shared_ptr<arrow::Buffer>> RrdFile::Read(uint64_t offset, uint64_t length, std::string_view what) const {
-  if (offset > size_ || length > size_ - offset) {
-    return ParseErrorF(path_, offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size_);
+  const uint64_t size = this->size();
+  if (offset > size || length > size - offset) {
+    return ParseErrorF(path(), offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size);
   }
-  auto buffer = source_->ReadAt(static_cast<int64_t>(offset), static_cast<int64_t>(length));
-  if (!buffer.ok()) return ParseErrorF(path_, offset, "cannot read {}: {}", what, buffer.status().message());
+  auto buffer = source_->ReadAt(offset, length);
+  if (!buffer.ok()) return ReadFailed(path(), offset, what, buffer.status());
   if (static_cast<uint64_t>((*buffer)->size()) != length) {
-    return ParseErrorF(path_, offset, "short read of {}: got {} of {} bytes (is the file changing?)", what,
+    return ParseErrorF(path(), offset, "short read of {}: got {} of {} bytes (is the file changing?)", what,
                        (*buffer)->size(), length);
   }
   return buffer;
 }
 
 Status RrdFile::ReadInto(uint64_t offset, uint64_t length, std::string_view what, std::string* out) const {
-  if (offset > size_ || length > size_ - offset) {
-    return ParseErrorF(path_, offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size_);
+  const uint64_t size = this->size();
+  if (offset > size || length > size - offset) {
+    return ParseErrorF(path(), offset, "{} of {} bytes runs past the end of the file ({} bytes)", what, length, size);
   }
   out->resize(length);
-  auto n = source_->ReadAt(static_cast<int64_t>(offset), static_cast<int64_t>(length), out->data());
-  if (!n.ok()) return ParseErrorF(path_, offset, "cannot read {}: {}", what, n.status().message());
+  auto n = source_->ReadAt(offset, length, out->data());
+  if (!n.ok()) return ReadFailed(path(), offset, what, n.status());
   if (static_cast<uint64_t>(*n) != length) {
-    return ParseErrorF(path_, offset, "short read of {}: got {} of {} bytes (is the file changing?)", what, *n, length);
+    return ParseErrorF(path(), offset, "short read of {}: got {} of {} bytes (is the file changing?)", what, *n, length);
   }
   return Status::OK();
 }
 
-std::vector<std::pair<Timeline, TimeRange>> ChunkTimeRanges(const Chunk& chunk) {
-  std::vector<std::pair<Timeline, TimeRange>> out;
-  for (const auto& ic : chunk.indexes()) {
-    if (auto r = chunk.TimeRangeOf(ic)) out.push_back({ic.timeline, *r});
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first.name < b.first.name; });
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -328,7 +330,8 @@ Status IndexedReader::ReadFooter(bool& found) {
     return ParseError(path, payload_at, "expected an RrdFooter protobuf message");
   }
   for (const auto& m : proto.manifests()) {
-    ARROW_ASSIGN_OR_RAISE(auto manifest, ParseManifest(m.SerializeAsString(), stream_start, Where{path, payload_at}));
+    ARROW_ASSIGN_OR_RAISE(auto manifest, ParseManifest(m.SerializeAsString(), stream_start, Where{path, payload_at},
+                                                       options_.component_ranges));
     for (const auto& e : manifest.entries) {
       if (e.byte_offset > f.size() || e.byte_size > f.size() - e.byte_offset) {
         return ParseErrorF(path, payload_at, "footer manifest lists chunk {} at bytes {}..{}, past the end of the file",
@@ -336,8 +339,9 @@ Status IndexedReader::ReadFooter(bool& found) {
       }
     }
     AddStore(manifest.store);
-    chunks_.insert(chunks_.end(), manifest.entries.begin(), manifest.entries.end());
-    if (!options_.keep_manifest_data) manifest.data.reset();
+    chunks_.insert(chunks_.end(), std::make_move_iterator(manifest.entries.begin()),
+                   std::make_move_iterator(manifest.entries.end()));
+    manifest.entries.clear();  // they live in chunks_
     manifests_.push_back(std::move(manifest));
   }
   std::stable_sort(chunks_.begin(), chunks_.end(),
@@ -362,17 +366,12 @@ Status IndexedReader::Scan() {
     if (msg->kind == MessageKind::kSetStoreInfo) AddStore(msg->store_info.id);
     if (msg->kind != MessageKind::kArrowMsg) continue;
     AddStore(msg->store);
-    const Chunk& c = *msg->chunk;
     ChunkEntry e;
-    e.store = msg->store;
-    e.entity_path = c.entity_path();
-    e.chunk_id = c.id();
-    e.is_static = c.is_static();
-    e.num_rows = static_cast<uint64_t>(c.num_rows());
+    static_cast<ChunkMeta&>(e) = ChunkMeta::Of(msg->store, *msg->chunk);
+    if (!options_.component_ranges) e.components.reset();
     e.byte_offset = msg->offset + kMessageHeaderSize;
     e.byte_size = msg->payload_size;
     e.byte_size_uncompressed = msg->envelope.uncompressed_size;
-    e.time_ranges = ChunkTimeRanges(c);
     chunks_.push_back(std::move(e));
   }
   return Status::OK();

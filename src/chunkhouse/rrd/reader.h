@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "chunkhouse/io/file.h"
 #include "chunkhouse/rrd/codec.h"
 #include "chunkhouse/rrd/manifest.h"
 
@@ -19,20 +20,21 @@ namespace chunkhouse::rrd {
 // keeps, so streaming a large file needs memory for one message at a time.
 class RrdFile {
  public:
+  // Opens a regular file (io::OpenSource) and keeps it open.
   static Result<std::shared_ptr<RrdFile>> Open(const std::string& path);
   // Bytes already in memory; `name` stands for the path in error messages.
   static std::shared_ptr<RrdFile> FromBuffer(std::string name, std::shared_ptr<arrow::Buffer> bytes);
-  const std::string& path() const { return path_; }
-  uint64_t size() const { return size_; }
+  // Any source (e.g. a file reopened on demand through an io::FileCache).
+  static std::shared_ptr<RrdFile> Over(std::shared_ptr<io::ReadSource> source);
+  const std::string& path() const { return source_->name(); }
+  uint64_t size() const { return source_->size(); }
   // Bounds-checked read; errors name `what` and the offset.
   Result<std::shared_ptr<arrow::Buffer>> Read(uint64_t offset, uint64_t length, std::string_view what) const;
   // The same, into `out` (resized to `length`): for callers that hand the bytes on as a string.
   Status ReadInto(uint64_t offset, uint64_t length, std::string_view what, std::string* out) const;
 
  private:
-  std::string path_;
-  std::shared_ptr<arrow::io::RandomAccessFile> source_;
-  uint64_t size_ = 0;
+  std::shared_ptr<io::ReadSource> source_;
 };
 
 // A decoded footer: its manifests, and whether the trailer checked out.
@@ -101,10 +103,10 @@ class IndexedReader {
   struct Options {
     // Treat a present footer as absent (scan the file instead).
     bool ignore_footer = false;
-    // Keep each manifest's Arrow table (per-component time ranges, which ChunkStore::Open
-    // reads). Without it the reader holds only the chunk list and schemas: a server indexing
-    // thousands of files keeps half the memory.
-    bool keep_manifest_data = true;
+    // Index each chunk's components and their time ranges (ChunkMeta::components), which a
+    // ChunkStore needs. Without them the reader holds only the chunk list and schemas: a
+    // server indexing thousands of files keeps half the memory.
+    bool component_ranges = true;
   };
   static Result<std::unique_ptr<IndexedReader>> Open(const std::string& path, Options options);
   static Result<std::unique_ptr<IndexedReader>> Open(std::shared_ptr<RrdFile> file, Options options);
@@ -115,8 +117,8 @@ class IndexedReader {
   // Stores with their ids, in file order (recordings and blueprints).
   const std::vector<StoreId>& stores() const { return stores_; }
   const std::vector<ChunkEntry>& chunks() const { return chunks_; }
-  // Manifests from the footer (empty for a scanned file). Their `data` is null when the reader
-  // was opened without keep_manifest_data.
+  // Manifests from the footer (empty for a scanned file): store ids and schemas; their chunk
+  // entries are in chunks().
   const std::vector<Manifest>& manifests() const { return manifests_; }
   // The footer manifest of one store; null if the file has none for it.
   const Manifest* FindManifest(const StoreId& store) const;
@@ -144,8 +146,5 @@ class IndexedReader {
   std::vector<Manifest> manifests_;
   std::vector<std::string> problems_;
 };
-
-// Time ranges per timeline of a decoded chunk, sorted by timeline name.
-std::vector<std::pair<Timeline, TimeRange>> ChunkTimeRanges(const Chunk& chunk);
 
 }  // namespace chunkhouse::rrd

@@ -1,5 +1,5 @@
 #pragma once
-// The gRPC catalog server.
+// `chunkhouse server`: the catalog served over gRPC until SIGINT or SIGTERM.
 #include <functional>
 #include <string>
 #include <utility>
@@ -13,7 +13,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 51234;
   std::vector<std::pair<std::string, std::string>> datasets;  // (name, directory) served from the start
-  catalog::Options catalog;
+  catalog::Options catalog;                                    // the indexer is the server's own
   // TLS: PEM files of the server's certificate chain and private key. Empty: plain HTTP/2
   // (rerun+http://); set: clients connect with rerun+https://.
   std::string tls_cert_file, tls_key_file;

@@ -18,7 +18,7 @@
 #include <string>
 
 #include "chunkhouse/base/ids.h"
-#include "chunkhouse/server/cloud.grpc.pb.h"
+#include "chunkhouse/redap/cloud.grpc.pb.h"
 
 namespace chunkhouse::server {
 namespace {

@@ -8,16 +8,12 @@
 #include <algorithm>
 #include <cstring>
 
-#include "chunkhouse/base/metadata.h"
+#include "chunkhouse/base/sorbet.h"
 #include "chunkhouse/rrd/reader.h"
 
 namespace chunkhouse {
 
 namespace {
-
-bool IsTombstone(const ComponentDescriptor& d) {
-  return d.component == "Clear:is_recursive" || (d.archetype && *d.archetype == "rerun.archetypes.Clear");
-}
 
 bool ListIsEmpty(const arrow::Array& array) {
   const auto& list = static_cast<const arrow::ListArray&>(array);
@@ -26,22 +22,6 @@ bool ListIsEmpty(const arrow::Array& array) {
 }
 
 }  // namespace
-
-std::string StoreColumn::ColumnName() const {
-  const auto& parts = entity.parts();
-  if (!parts.empty() && parts[0] == "__properties") {
-    if (parts.size() == 1) return "property:" + descriptor.component;
-    EntityPath sub(std::vector<std::string>(parts.begin() + 1, parts.end()));
-    return "property:" + sub.ToString().substr(1) + ":" + descriptor.component;
-  }
-  return entity.ToString() + ":" + descriptor.component;
-}
-
-const Timeline* StoreSchema::FindTimeline(std::string_view name) const {
-  for (const auto& t : timelines)
-    if (t.name == name) return &t;
-  return nullptr;
-}
 
 size_t ChunkStore::num_loaded() const {
   std::lock_guard lock(mutex_);
@@ -123,7 +103,7 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::FromChunks(std::vector<std::shar
       auto [it, fresh] = column_index.try_emplace(key, store->schema_.columns.size());
       if (fresh) {
         StoreColumn sc{e.entity, cc.descriptor, chunk->batch()->schema()->field(cc.column)->type()};
-        sc.is_tombstone = IsTombstone(cc.descriptor);
+        sc.is_tombstone = sorbet::IsTombstone(cc.descriptor);
         store->schema_.columns.push_back(std::move(sc));
       }
       StoreColumn& sc = store->schema_.columns[it->second];
@@ -149,28 +129,30 @@ size_t ChunkStore::KeyHash::operator()(const std::pair<EntityPath, std::string>&
   return h;
 }
 
-Result<StoreSchema> SchemaFromManifest(const rrd::Manifest& manifest, std::string_view path) {
-  StoreSchema schema;
-  for (const auto& f : manifest.sorbet_schema->fields()) {
-    auto kind = meta::Get(*f, meta::kKind).value_or("data");
-    if (kind == meta::kKindIndex) {
-      auto tt = TimeTypeFromArrow(*f->type());
-      if (!tt) return Status::Invalid(fmt::format("{}: manifest timeline {} has type {}", path, f->name(), f->type()->ToString()));
-      schema.timelines.push_back(Timeline{meta::Get(*f, meta::kIndexName).value_or(f->name()), *tt});
-    } else if (kind == meta::kKindData) {
-      StoreColumn sc;
-      sc.entity = EntityPath::Parse(meta::Get(*f, meta::kEntityPath).value_or("/"));
-      sc.descriptor.component = meta::Get(*f, meta::kComponent).value_or(f->name());
-      sc.descriptor.archetype = meta::Get(*f, meta::kArchetype);
-      sc.descriptor.component_type = meta::Get(*f, meta::kComponentType);
-      sc.type = f->type();
-      sc.is_static = meta::Get(*f, meta::kIsStatic) == "true";
-      sc.is_semantically_empty = meta::Get(*f, meta::kIsSemanticallyEmpty) == "true";
-      sc.is_tombstone = meta::Get(*f, meta::kIsTombstone) == "true" || IsTombstone(sc.descriptor);
-      schema.columns.push_back(std::move(sc));
+Result<std::shared_ptr<ChunkStore>> ChunkStore::FromIndex(std::optional<StoreId> id, StoreSchema schema,
+                                                          const std::vector<const ChunkMeta*>& chunks, Loader loader) {
+  std::shared_ptr<ChunkStore> store(new ChunkStore());
+  store->store_id_ = std::move(id);
+  store->schema_ = std::move(schema);
+  for (const ChunkMeta* meta : chunks) {
+    if (!meta->components) {
+      return Status::Invalid(fmt::format("chunk {}: the index was read without component ranges",
+                                         ChunkIdString(meta->chunk_id)));
     }
+    Entry e;
+    e.entity = EntityPath::Parse(meta->entity_path);
+    e.is_static = meta->is_static;
+    for (const auto& info : *meta->components) {
+      e.components.push_back(info.component);
+      auto& ranges = e.component_ranges[info.component];
+      for (const auto& [timeline, range] : info.ranges) ranges[timeline] = range;
+    }
+    store->entries_.push_back(std::move(e));
   }
-  return schema;
+  store->chunks_.resize(store->entries_.size());
+  store->loader_ = std::move(loader);
+  ARROW_RETURN_NOT_OK(store->Finish());
+  return store;
 }
 
 Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(const std::string& path, std::optional<StoreId> which) {
@@ -191,13 +173,15 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(std::shared_ptr<rrd::Indexe
     if (!which) return Status::Invalid(fmt::format("{}: the file contains no recording", path));
   }
   const rrd::Manifest* manifest = reader->FindManifest(*which);
-
+  std::vector<const rrd::ChunkEntry*> entries;
+  for (const auto& entry : reader->chunks()) {
+    if (entry.store == *which) entries.push_back(&entry);
+  }
   if (manifest == nullptr) {
     // No footer: decode this store's chunks once, in file order.
     std::vector<std::shared_ptr<Chunk>> chunks;
-    for (const auto& entry : reader->chunks()) {
-      if (entry.store != *which) continue;
-      ARROW_ASSIGN_OR_RAISE(auto chunk, reader->LoadChunk(entry));
+    for (const auto* entry : entries) {
+      ARROW_ASSIGN_OR_RAISE(auto chunk, reader->LoadChunk(*entry));
       chunks.push_back(std::move(chunk));
     }
     if (chunks.empty() && std::find(reader->stores().begin(), reader->stores().end(), *which) == reader->stores().end()) {
@@ -207,65 +191,11 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::Open(std::shared_ptr<rrd::Indexe
     store->store_id_ = which;
     return store;
   }
-
-  if (!manifest->data) {
-    return Status::Invalid(fmt::format("{}: the reader was opened without its manifest tables", path));
-  }
   // With a footer: schema and per-chunk ranges from the manifest; chunks decoded on demand.
-  std::shared_ptr<ChunkStore> store(new ChunkStore());
-  store->store_id_ = which;
-  ARROW_ASSIGN_OR_RAISE(store->schema_, SchemaFromManifest(*manifest, path));
-  // Per-component ranges: "<T>:<C>:start/end/num_rows" columns, identified by metadata.
-  const arrow::RecordBatch& data = *manifest->data;
-  struct RangeColumns {
-    std::string timeline, component;
-    std::shared_ptr<arrow::Array> start, end, num_rows;
-  };
-  std::vector<RangeColumns> ranges;
-  std::vector<std::pair<std::string, std::shared_ptr<arrow::Array>>> statics;
-  const auto& schema = *data.schema();
-  auto ends_with = [](const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  for (int i = 0; i < schema.num_fields(); ++i) {
-    const auto& f = *schema.field(i);
-    auto component = meta::Get(f, meta::kComponent);
-    auto index = meta::Get(f, meta::kIndex);
-    if (!component || !index) continue;
-    if (*index == meta::kIndexStatic && ends_with(f.name(), ":has_static_data")) {
-      statics.emplace_back(*component, data.column(i));
-    } else if (ends_with(f.name(), ":start")) {
-      std::string base = f.name().substr(0, f.name().size() - 6);
-      auto end = data.GetColumnByName(base + ":end");
-      auto rows = data.GetColumnByName(base + ":num_rows");
-      if (end && rows) ranges.push_back({*index, *component, data.column(i), end, rows});
-    }
-  }
-  std::vector<const rrd::ChunkEntry*> chunk_entries;
-  for (const auto& e : manifest->entries) chunk_entries.push_back(&e);
-  for (size_t r = 0; r < chunk_entries.size(); ++r) {
-    const auto& ce = *chunk_entries[r];
-    Entry e;
-    e.entity = EntityPath::Parse(ce.entity_path);
-    e.is_static = ce.is_static;
-    const int64_t row = static_cast<int64_t>(r);
-    for (const auto& [component, flags] : statics) {
-      if (static_cast<const arrow::BooleanArray&>(*flags).Value(row)) e.components.push_back(component);
-    }
-    for (const auto& rc : ranges) {
-      if (rc.start->IsNull(row) || static_cast<const arrow::UInt64Array&>(*rc.num_rows).Value(row) == 0) continue;
-      TimeRange tr{rc.start->data()->GetValues<int64_t>(1)[row], rc.end->data()->GetValues<int64_t>(1)[row]};
-      e.component_ranges[rc.component][rc.timeline] = tr;
-      if (std::find(e.components.begin(), e.components.end(), rc.component) == e.components.end()) {
-        e.components.push_back(rc.component);
-      }
-    }
-    store->entries_.push_back(std::move(e));
-  }
-  store->chunks_.resize(store->entries_.size());
-  store->loader_ = [reader, chunk_entries](size_t i) { return reader->LoadChunk(*chunk_entries[i]); };
-  ARROW_RETURN_NOT_OK(store->Finish());
-  return store;
+  ARROW_ASSIGN_OR_RAISE(auto schema, StoreSchema::FromArrow(*manifest->sorbet_schema, path));
+  std::vector<const ChunkMeta*> metas(entries.begin(), entries.end());
+  return FromIndex(which, std::move(schema), metas,
+                   [reader, entries](size_t i) { return reader->LoadChunk(*entries[i]); });
 }
 
 std::optional<ChunkStore::Cell> ChunkStore::StaticCell(const EntityPath& entity, const std::string& component) const {

@@ -12,37 +12,19 @@
 #include "chunkhouse/base/descriptor.h"
 #include "chunkhouse/base/entity_path.h"
 #include "chunkhouse/base/ids.h"
+#include "chunkhouse/base/sorbet.h"
 #include "chunkhouse/base/time.h"
 #include "chunkhouse/chunk/chunk.h"
+#include "chunkhouse/chunk/chunk_meta.h"
 
 namespace chunkhouse {
 
 namespace rrd {
 class IndexedReader;
-struct Manifest;
 }
 
-// A component column of the store's schema.
-struct StoreColumn {
-  EntityPath entity;
-  ComponentDescriptor descriptor;
-  std::shared_ptr<arrow::DataType> type;  // List<item: T>
-  bool is_static = false;                 // some static data was ever logged
-  bool is_semantically_empty = true;      // every cell ever logged is null or []
-  bool is_tombstone = false;              // a Clear component
-
-  // "/world/points:Points3D:positions", or "property:..." under /__properties.
-  std::string ColumnName() const;
-};
-
-struct StoreSchema {
-  std::vector<Timeline> timelines;   // sorted by (name, type)
-  std::vector<StoreColumn> columns;  // sorted by (entity, descriptor)
-  const Timeline* FindTimeline(std::string_view name) const;
-};
-
-// The columns and timelines a footer manifest describes, without loading any chunk.
-Result<StoreSchema> SchemaFromManifest(const rrd::Manifest& manifest, std::string_view path);
+using StoreColumn = sorbet::Column;
+using StoreSchema = sorbet::Schema;
 
 class ChunkStore {
  public:
@@ -54,9 +36,15 @@ class ChunkStore {
     std::map<std::string, std::map<std::string, TimeRange>> component_ranges;
     std::vector<std::string> components;  // components with any non-null cell (static chunks: all)
   };
+  // Loads chunk i of the index a store was built from.
   using Loader = std::function<Result<std::shared_ptr<Chunk>>(size_t)>;
 
   static Result<std::shared_ptr<ChunkStore>> FromChunks(std::vector<std::shared_ptr<Chunk>> chunks);
+  // A lazy store over an index of chunks (any format): its schema, what it knows of each chunk
+  // (with components, see ChunkMeta) and how to load one. Static chunks are loaded at once (the
+  // static winners depend on row ids), temporal ones when a query needs them.
+  static Result<std::shared_ptr<ChunkStore>> FromIndex(std::optional<StoreId> id, StoreSchema schema,
+                                                       const std::vector<const ChunkMeta*>& chunks, Loader loader);
   // Opens one store of an .rrd file (default: the first recording). With a footer the index
   // comes from the manifest and temporal chunks are decoded only when a query touches them.
   static Result<std::shared_ptr<ChunkStore>> Open(const std::string& path, std::optional<StoreId> store = std::nullopt);

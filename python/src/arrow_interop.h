@@ -1,0 +1,30 @@
+#pragma once
+// Arrow data crossing into and out of Python through the Arrow C data interface (PyCapsules):
+// record batches and schemas out, schemas in, and streams pulled batch by batch.
+#include <arrow/type_fwd.h>
+#include <nanobind/nanobind.h>
+
+#include <memory>
+
+namespace chunkhouse::python {
+
+// (schema capsule, array capsule) of a record batch (__arrow_c_array__).
+nanobind::tuple ExportBatch(const arrow::RecordBatch& batch);
+// An "arrow_schema" capsule.
+nanobind::capsule ExportSchema(const arrow::Schema& schema);
+// The schema of any object with __arrow_c_schema__ (a pyarrow.Schema, ...), or of such a capsule.
+std::shared_ptr<arrow::Schema> ImportSchema(nanobind::handle obj);
+
+// A result as an Arrow C stream (__arrow_c_stream__), pulled batch by batch; consumed once.
+class ArrowStream {
+ public:
+  explicit ArrowStream(std::shared_ptr<arrow::RecordBatchReader> reader) : reader_(std::move(reader)) {}
+  nanobind::capsule Export(nanobind::object requested_schema);
+
+ private:
+  std::shared_ptr<arrow::RecordBatchReader> reader_;
+};
+
+void RegisterArrowInterop(nanobind::module_& m);
+
+}  // namespace chunkhouse::python

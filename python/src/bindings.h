@@ -1,0 +1,11 @@
+#pragma once
+// The parts of chunkhouse._core, one function per domain.
+#include <nanobind/nanobind.h>
+
+namespace chunkhouse::python {
+
+void RegisterRrd(nanobind::module_& m);        // RrdReader, StoreEntry, Chunk, ChunkStream, ChunkInfo
+void RegisterDataframe(nanobind::module_& m);  // Store (queries over a recording), schema helpers
+void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
+
+}  // namespace chunkhouse::python

@@ -1,0 +1,48 @@
+#pragma once
+// Errors crossing into Python: a failed Status is thrown as StatusError, and one translator turns
+// it into the chunkhouse.errors class of its kind (each also a builtin users already catch:
+// ValueError, LookupError, FileNotFoundError, PermissionError, ConnectionError, TimeoutError).
+#include <nanobind/nanobind.h>
+
+#include <exception>
+#include <string>
+
+#include "chunkhouse/base/status.h"
+
+namespace chunkhouse::python {
+
+struct StatusError : std::exception {
+  explicit StatusError(Status s) : status(std::move(s)), message(status.message()) {}
+  const char* what() const noexcept override { return message.c_str(); }
+  Status status;
+  std::string message;
+};
+
+[[noreturn]] inline void Throw(const Status& st) { throw StatusError(st); }
+inline void Check(const Status& st) {
+  if (!st.ok()) Throw(st);
+}
+template <typename T>
+T Unwrap(Result<T> r) {
+  if (!r.ok()) Throw(r.status());
+  return std::move(r).ValueUnsafe();
+}
+
+// Runs `f` without the GIL and returns its result (errors thrown after the GIL is back).
+template <typename F>
+auto Released(F&& f) {
+  decltype(f()) result;
+  {
+    nanobind::gil_scoped_release release;
+    result = f();
+  }
+  if constexpr (std::is_same_v<decltype(result), Status>) {
+    Check(result);
+  } else {
+    return Unwrap(std::move(result));
+  }
+}
+
+void RegisterErrors(nanobind::module_& m);
+
+}  // namespace chunkhouse::python

@@ -1,0 +1,204 @@
+// Bindings for reading .rrd files: RrdReader, its stores and chunk index, and chunk streams.
+#include <arrow/record_batch.h>
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/filesystem.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "arrow_interop.h"
+#include "bindings.h"
+#include "chunkhouse/rrd/reader.h"
+#include "errors.h"
+#include "store_entry.h"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace chunkhouse::python {
+
+std::vector<StoreId> ListStores(const std::string& path) {
+  auto indexed = rrd::IndexedReader::Open(path, rrd::IndexedReader::Options{});
+  if (indexed.ok() && (*indexed)->has_footer()) return (*indexed)->stores();
+  // No footer: a scan that decodes no chunk.
+  auto reader = Unwrap(rrd::StreamReader::Open(path, rrd::ReadOptions{/*decode_chunks=*/false}));
+  std::vector<StoreId> stores;
+  while (true) {
+    auto next = reader->Next();
+    if (!next.ok()) {
+      if (reader->done()) Throw(next.status());
+      continue;
+    }
+    if (!*next) break;
+    const auto& msg = **next;
+    const StoreId* id = msg.kind == rrd::MessageKind::kSetStoreInfo ? &msg.store_info.id
+                        : msg.kind == rrd::MessageKind::kArrowMsg   ? &msg.store
+                                                                    : nullptr;
+    if (id && std::find(stores.begin(), stores.end(), *id) == stores.end()) stores.push_back(*id);
+  }
+  return stores;
+}
+
+namespace {
+
+StoreId FirstRecording(const std::string& path) {
+  for (const auto& s : ListStores(path)) {
+    if (s.kind == StoreKind::kRecording) return s;
+  }
+  Throw(InvalidArgument("{}: the file contains no recording store", path));
+}
+
+// Chunks of one store, decoded one at a time as Python asks for them.
+class ChunkStream {
+ public:
+  ChunkStream(std::string path, std::optional<StoreId> store) : path_(std::move(path)), store_(std::move(store)) {}
+
+  ChunkStream& Iter() {
+    reader_.reset();
+    return *this;
+  }
+
+  std::shared_ptr<Chunk> Next() {
+    if (!reader_) reader_ = Unwrap(rrd::StreamReader::Open(path_));
+    while (true) {
+      auto next = Released([&] { return reader_->Next(); });
+      if (!next) throw nb::stop_iteration();
+      auto& msg = *next;
+      if (msg.kind != rrd::MessageKind::kArrowMsg) continue;
+      if (!store_) store_ = FirstRecording(path_);
+      if (msg.store == *store_) return std::move(msg.chunk);
+    }
+  }
+
+  std::vector<std::shared_ptr<Chunk>> ToChunks() {
+    if (!store_) store_ = FirstRecording(path_);
+    auto reader = Unwrap(rrd::StreamReader::Open(path_));
+    return Released([&]() -> Result<std::vector<std::shared_ptr<Chunk>>> {
+      std::vector<std::shared_ptr<Chunk>> out;
+      while (true) {
+        ARROW_ASSIGN_OR_RAISE(auto next, reader->Next());
+        if (!next) return out;
+        if (next->kind == rrd::MessageKind::kArrowMsg && next->store == *store_) out.push_back(std::move(next->chunk));
+      }
+    });
+  }
+
+ private:
+  std::string path_;
+  std::optional<StoreId> store_;
+  std::unique_ptr<rrd::StreamReader> reader_;
+};
+
+class RrdReader {
+ public:
+  explicit RrdReader(std::string path) : path_(std::move(path)) { stores_ = ListStores(path_); }
+  const std::string& path() const { return path_; }
+
+  std::vector<StoreEntry> Entries(StoreKind kind) const {
+    std::vector<StoreEntry> out;
+    for (const auto& s : stores_) {
+      if (s.kind == kind) out.push_back(StoreEntry{s});
+    }
+    return out;
+  }
+
+  // The chunk list: from the footer manifests (no chunk decoded), or from one scan.
+  std::vector<rrd::ChunkEntry> ChunkIndex() const {
+    auto reader = Released([&] { return rrd::IndexedReader::Open(path_); });
+    return reader->chunks();
+  }
+
+  ChunkStream Stream(std::optional<StoreEntry> store) const {
+    if (!store) return ChunkStream(path_, FirstRecording(path_));
+    if (std::find(stores_.begin(), stores_.end(), store->id) == stores_.end()) {
+      Throw(InvalidArgument("{}: no store {} in this file", path_, store->id.ToString()));
+    }
+    return ChunkStream(path_, store->id);
+  }
+
+ private:
+  std::string path_;
+  std::vector<StoreId> stores_;
+};
+
+}  // namespace
+
+void RegisterRrd(nb::module_& m) {
+  nb::class_<StoreEntry>(m, "StoreEntry", "A store (recording or blueprint) found in an RRD file.")
+      .def_prop_ro("kind", &StoreEntry::kind, "\"recording\" or \"blueprint\".")
+      .def_prop_ro("application_id", [](const StoreEntry& e) { return e.id.application_id; })
+      .def_prop_ro("recording_id", [](const StoreEntry& e) { return e.id.recording_id; })
+      .def("__eq__", [](const StoreEntry& a, const StoreEntry& b) { return a.id == b.id; })
+      .def("__hash__", [](const StoreEntry& e) {
+        return nb::hash(nb::make_tuple(e.kind(), e.id.application_id, e.id.recording_id));
+      })
+      .def("__repr__", [](const StoreEntry& e) {
+        return fmt::format("StoreEntry(kind='{}', application_id='{}', recording_id='{}')", e.kind(),
+                           e.id.application_id, e.id.recording_id);
+      });
+
+  nb::class_<Chunk>(m, "Chunk", "A single chunk of data from a recording.")
+      .def_prop_ro("entity_path", &Chunk::entity_path, "The entity path this chunk belongs to.")
+      .def_prop_ro("id", [](const Chunk& c) { return ChunkIdString(c.id()); }, "The unique ID of this chunk.")
+      .def_prop_ro("num_rows", &Chunk::num_rows, "The number of rows in this chunk.")
+      .def_prop_ro("num_columns", &Chunk::num_columns, "The number of columns in this chunk.")
+      .def_prop_ro("is_static", &Chunk::is_static, "Whether the chunk contains only static data (no timelines).")
+      .def_prop_ro("is_empty", [](const Chunk& c) { return c.num_rows() == 0; }, "Whether the chunk has zero rows.")
+      .def_prop_ro("timeline_names",
+                   [](const Chunk& c) {
+                     std::vector<std::string> names;
+                     for (const auto& ic : c.indexes()) names.push_back(ic.timeline.name);
+                     std::sort(names.begin(), names.end());
+                     return names;
+                   },
+                   "The names of all timelines in this chunk.")
+      .def("__arrow_c_array__", [](const Chunk& c, nb::object) { return ExportBatch(*c.batch()); },
+           "requested_schema"_a = nb::none(), "Export the chunk as an Arrow record batch (PyCapsule protocol).")
+      .def("to_record_batch", [](nb::handle self) { return nb::module_::import_("pyarrow").attr("record_batch")(self); },
+           "Convert this chunk to a pyarrow.RecordBatch (zero-copy).")
+      .def("summary", &Chunk::Summary, "One line: entity, rows, static, timelines, columns.")
+      .def("__repr__", [](const Chunk& c) { return "Chunk(" + c.Summary() + ")"; });
+
+  nb::class_<ChunkStream>(m, "ChunkStream", "A stream of the chunks of one store, decoded as they are read.")
+      .def("__iter__", &ChunkStream::Iter, nb::rv_policy::reference_internal)
+      .def("__next__", &ChunkStream::Next)
+      .def("to_chunks", &ChunkStream::ToChunks, "Read the whole stream and return all chunks as a list.");
+
+  nb::class_<rrd::ChunkEntry>(m, "ChunkInfo", "A chunk as the file's index describes it, without its data.")
+      .def_prop_ro("store", [](const rrd::ChunkEntry& e) { return StoreEntry{e.store}; })
+      .def_ro("entity_path", &rrd::ChunkEntry::entity_path)
+      .def_prop_ro("id", [](const rrd::ChunkEntry& e) { return ChunkIdString(e.chunk_id); })
+      .def_ro("is_static", &rrd::ChunkEntry::is_static)
+      .def_ro("num_rows", &rrd::ChunkEntry::num_rows)
+      .def_ro("byte_offset", &rrd::ChunkEntry::byte_offset, "Offset of the chunk's message payload in the file.")
+      .def_ro("byte_size", &rrd::ChunkEntry::byte_size)
+      .def_ro("byte_size_uncompressed", &rrd::ChunkEntry::byte_size_uncompressed)
+      .def_prop_ro("time_ranges",
+                   [](const rrd::ChunkEntry& e) {
+                     nb::dict out;
+                     for (const auto& [tl, r] : e.time_ranges) out[tl.name.c_str()] = nb::make_tuple(r.min, r.max);
+                     return out;
+                   },
+                   "{timeline: (min, max)} over the chunk's rows.")
+      .def("__repr__", [](const rrd::ChunkEntry& e) {
+        return fmt::format("ChunkInfo({} rows={} static={} bytes={}@{})", e.entity_path, e.num_rows, e.is_static,
+                           e.byte_size, e.byte_offset);
+      });
+
+  nb::class_<RrdReader>(m, "RrdReader", "Read chunks from an RRD file.")
+      .def("__init__", [](RrdReader* self, const std::filesystem::path& path) { new (self) RrdReader(path.string()); },
+           "path"_a)
+      .def_prop_ro("path", &RrdReader::path, "The file path of the RRD file.")
+      .def("recordings", [](const RrdReader& r) { return r.Entries(StoreKind::kRecording); },
+           "List the recording entries in this RRD file.")
+      .def("blueprints", [](const RrdReader& r) { return r.Entries(StoreKind::kBlueprint); },
+           "List the blueprint entries in this RRD file.")
+      .def("chunk_index", &RrdReader::ChunkIndex,
+           "List every chunk (entity, rows, time ranges, byte range) from the footer, decoding none; "
+           "a file without a footer is scanned once.")
+      .def("stream", &RrdReader::Stream, nb::kw_only(), "store"_a = nb::none(),
+           "Return a stream over the chunks of a store (default: the first recording).");
+}
+
+}  // namespace chunkhouse::python

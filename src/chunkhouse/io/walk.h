@@ -1,0 +1,25 @@
+#pragma once
+// Listing the files of a directory tree. Every file found is resolved and checked against the
+// allowed directories, and only regular files are listed; what was passed over is reported with
+// its reason, never thrown.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chunkhouse/base/status.h"
+#include "chunkhouse/io/allowed.h"
+
+namespace chunkhouse::io {
+
+struct Listing {
+  std::vector<std::string> files;    // canonical paths, sorted
+  std::vector<std::string> skipped;  // "path: reason", for files with a wanted extension
+};
+
+// The regular files under `dir` (recursively; directory symlinks are not followed) whose name
+// ends in one of `extensions` (".rrd"), resolved and inside `roots`. Errors only when `dir`
+// itself cannot be read.
+Result<Listing> ListFiles(const std::string& dir, const std::vector<std::string>& extensions,
+                          const AllowedRoots& roots);
+
+}  // namespace chunkhouse::io

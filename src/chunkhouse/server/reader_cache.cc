@@ -1,0 +1,86 @@
+#include "chunkhouse/server/reader_cache.h"
+
+#include <algorithm>
+
+namespace chunkhouse::server {
+
+Result<ReaderCache::Indexed> ReaderCache::Open(const std::string& path, bool component_ranges) {
+  ARROW_ASSIGN_OR_RAISE(auto canonical, files_->roots().Resolve(path));
+  ARROW_ASSIGN_OR_RAISE(auto identity, io::StatRegularFile(canonical));
+  rrd::IndexedReader::Options options;
+  // The server's readers live as long as it does: keep them small unless a store needs more.
+  options.component_ranges = component_ranges;
+  auto file = rrd::RrdFile::Over(files_->Source(canonical, identity));
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(file, options));
+  return Indexed{std::move(reader), identity};
+}
+
+Result<catalog::IndexedFile> ReaderCache::Index(const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(auto indexed, Open(path, /*component_ranges=*/false));
+  catalog::IndexedFile out;
+  out.path = indexed.reader->path();
+  out.identity = indexed.identity;
+  for (const auto& store : indexed.reader->stores()) {
+    if (store.kind == StoreKind::kRecording) out.recordings.push_back({store.recording_id, store.application_id, 0});
+  }
+  for (const auto& e : indexed.reader->chunks()) {
+    if (e.store.kind != StoreKind::kRecording) continue;
+    auto it = std::find_if(out.recordings.begin(), out.recordings.end(),
+                           [&](const auto& r) { return r.segment_id == e.store.recording_id; });
+    if (it != out.recordings.end()) ++it->num_chunks;
+  }
+  std::lock_guard lock(mutex_);
+  readers_[out.path] = std::move(indexed);
+  for (auto it = stores_.lower_bound(out.path + "\n"); it != stores_.end() && it->first.rfind(out.path + "\n", 0) == 0;) {
+    it = stores_.erase(it);
+  }
+  ++generation_;
+  return out;
+}
+
+Result<std::shared_ptr<rrd::IndexedReader>> ReaderCache::Reader(const std::string& path) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = readers_.find(path);
+    if (it != readers_.end()) return it->second.reader;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto indexed, Open(path, /*component_ranges=*/false));
+  std::lock_guard lock(mutex_);
+  return readers_.try_emplace(path, std::move(indexed)).first->second.reader;
+}
+
+Result<std::shared_ptr<ChunkStore>> ReaderCache::Store(const std::string& path, const StoreId& id) {
+  auto key = path + "\n" + id.recording_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = stores_.find(key);
+    if (it != stores_.end()) return it->second;
+  }
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, Reader(path));
+  const auto& chunks = reader->chunks();
+  if (std::any_of(chunks.begin(), chunks.end(), [](const rrd::ChunkEntry& e) { return !e.components; })) {
+    // Registration keeps slim readers; a store needs each chunk's component ranges.
+    ARROW_ASSIGN_OR_RAISE(auto full, Open(path, /*component_ranges=*/true));
+    reader = std::move(full.reader);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto store, ChunkStore::Open(reader, id));
+  std::lock_guard lock(mutex_);
+  return stores_.try_emplace(key, store).first->second;
+}
+
+Status ReaderCache::Check(const std::string& path) {
+  ARROW_RETURN_NOT_OK(Reader(path).status());
+  io::FileIdentity identity;
+  {
+    std::lock_guard lock(mutex_);
+    identity = readers_.at(path).identity;
+  }
+  return files_->Validate(path, identity);
+}
+
+uint64_t ReaderCache::generation() {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+}  // namespace chunkhouse::server
