@@ -355,3 +355,41 @@ def test_tls(chunkhouse_bin, tmp_path, data_dir):
         assert untrusted.returncode != 0 and "certificate verify failed" in untrusted.stderr
     finally:
         server.stop()
+
+
+def test_a_corrupt_registered_file_is_data_loss_for_both_clients(chunkhouse_bin, data_dir):
+    """A chunk's stored bytes corrupted in place (before registration, so the footer and the file's
+    identity agree): registration reads only the footer and succeeds; serving that chunk answers
+    DATA_LOSS naming the file and the byte offset, to Rerun's client and to ours (not
+    INVALID_ARGUMENT, as if the client had asked wrongly)."""
+    import chunkhouse as ch
+
+    path = data_dir / "columns.rrd"
+    temporal = [c for c in ch.experimental.RrdReader(path).chunk_index() if not c.is_static]
+    offset = temporal[0].byte_offset
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(b"\xff" * 6)
+    where = f"{path}: at byte {offset}"
+    server = Server(chunkhouse_bin, "--allow-dir", str(data_dir))
+    try:
+        out = rerun_client(server.address, f"""
+            ds = client.create_dataset(name="ds")
+            ds.register(["file://{path}"]).wait(timeout_secs=30)
+            try:
+                ds.reader(index="step").to_arrow_table()
+                print("no error")
+            except Exception as e:
+                # tonic names DATA_LOSS "Unrecoverable data loss or corruption"
+                print("data loss:", "data loss" in str(e).lower(), {where!r} in str(e))
+        """)
+        assert out.splitlines() == ["data loss: True True"], out
+        dataset = ch.catalog.CatalogClient(server.address).get_dataset("ds")
+        try:
+            dataset.reader(index="step")
+            raise AssertionError("no error")
+        except ch.errors.DataLossError as e:
+            assert where in str(e), e
+        assert dataset.segment_ids() == ["columns"]  # still serving
+    finally:
+        assert server.stop() == 0

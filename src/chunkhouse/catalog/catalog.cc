@@ -70,7 +70,7 @@ Status Catalog::Init() {
     }
     path = (fs::path(*options_.storage_dir) / "catalog.sqlite3").string();
   }
-  ARROW_ASSIGN_OR_RAISE(db_, Db::Open(path));
+  ARROW_ASSIGN_OR_RAISE(db_, Db::Open(path, options_.busy_timeout_ms));
   ARROW_RETURN_NOT_OK(db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   ARROW_RETURN_NOT_OK(db_->Exec(R"(
     CREATE TABLE IF NOT EXISTS datasets (

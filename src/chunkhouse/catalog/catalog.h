@@ -82,6 +82,7 @@ struct Options {
   std::vector<std::string> allowed_dirs;   // registration is refused outside these
   int workers = 2;
   std::shared_ptr<Indexer> indexer;        // required
+  int busy_timeout_ms = 5000;              // how long a call waits for a database another process holds
 };
 
 class Catalog {

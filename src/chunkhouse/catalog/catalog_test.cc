@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -56,8 +58,9 @@ class CatalogTest : public ::testing::Test {
     ASSERT_TRUE(writer->Close().ok());
   }
 
-  std::unique_ptr<Catalog> Open(std::optional<std::string> storage = std::nullopt) {
+  std::unique_ptr<Catalog> Open(std::optional<std::string> storage = std::nullopt, int busy_timeout_ms = 5000) {
     Options o;
+    o.busy_timeout_ms = busy_timeout_ms;
     o.storage_dir = std::move(storage);
     o.allowed_dirs = {(root_ / "data").string()};
     o.indexer = std::make_shared<RrdIndexer>();
@@ -142,6 +145,57 @@ TEST_F(CatalogTest, StorageSurvivesARestart) {
   auto segments = c->Segments(id).ValueOrDie();
   ASSERT_EQ(segments.size(), 1u);
   EXPECT_EQ(segments[0].segment_id, "rec_a");
+}
+
+// A database the catalog cannot read is an error on every call, never an empty answer: here
+// the page holding the datasets table is overwritten behind the catalog's back.
+TEST_F(CatalogTest, DatabaseFailuresAreErrorsNotEmptyAnswers) {
+  std::string storage = (root_ / "storage").string();
+  auto db_path = fs::path(storage) / "catalog.sqlite3";
+  std::string id;
+  {
+    auto c = Open(storage);
+    auto d = c->CreateDataset("ds").ValueOrDie();
+    id = d.id;
+    ASSERT_EQ(c->WaitForTasks(c->Register(d.id, {Url("data/a.rrd")}).ValueOrDie(), 10s).ValueOrDie()[0].status,
+              TaskStatus::kSuccess);
+  }  // closed: the write-ahead log is folded into the file
+  int64_t page_size = 0, datasets_root = 0, segments_root = 0;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT name, rootpage, (SELECT page_size FROM pragma_page_size()) FROM sqlite_master",
+                                 -1, &s, nullptr),
+              SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      std::string name = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+      if (name == "datasets") datasets_root = sqlite3_column_int64(s, 1);
+      if (name == "segments") segments_root = sqlite3_column_int64(s, 1);
+      page_size = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+  }
+  ASSERT_GT(datasets_root, 1);
+  ASSERT_GT(segments_root, 1);
+  {
+    std::fstream f(db_path, std::ios::in | std::ios::out | std::ios::binary);
+    std::string garbage(static_cast<size_t>(page_size), '\xA5');
+    for (int64_t root : {datasets_root, segments_root}) {
+      f.seekp((root - 1) * page_size);
+      f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    }
+  }
+  auto c = Open(storage);
+  auto datasets = c->Datasets();
+  ASSERT_FALSE(datasets.ok());
+  EXPECT_NE(datasets.status().message().find("catalog database"), std::string::npos) << datasets.status().message();
+  EXPECT_EQ(KindOf(datasets.status()), ErrorKind::kInternal);
+  EXPECT_FALSE(c->Segments(id).ok());
+  EXPECT_FALSE(c->DatasetByName("ds").ok());
+  EXPECT_FALSE(c->DatasetById(id).ok());
+  EXPECT_FALSE(c->Register(id, {Url("data/more/b.rrd")}).ok());
 }
 
 }  // namespace

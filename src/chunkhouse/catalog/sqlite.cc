@@ -4,7 +4,7 @@
 
 namespace chunkhouse::catalog {
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, int busy_timeout_ms) {
   sqlite3* handle = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                            nullptr);
@@ -14,7 +14,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
     return Internal("catalog database {}: cannot open: {}", path, reason);
   }
   sqlite3_extended_result_codes(handle, 1);
-  sqlite3_busy_timeout(handle, 5000);
+  sqlite3_busy_timeout(handle, busy_timeout_ms);
   return std::unique_ptr<Db>(new Db(handle));
 }
 

@@ -18,8 +18,9 @@ class Stmt;
 
 class Db {
  public:
-  // ":memory:" or a file path; creates the file if needed.
-  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  // ":memory:" or a file path; creates the file if needed. A call finding the database locked by
+  // another connection waits up to `busy_timeout_ms`, then fails (Unavailable).
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, int busy_timeout_ms);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

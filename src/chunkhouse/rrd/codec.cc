@@ -28,6 +28,11 @@ namespace chunkhouse::rrd {
 namespace pb = rerun::log_msg::v1alpha1;
 namespace pbc = rerun::common::v1alpha1;
 
+namespace {
+// What a decoder finds wrong in stored bytes is data loss, not a caller's mistake.
+Status Corrupt(std::string message) { return MakeError(ErrorKind::kDataLoss, std::move(message)); }
+}  // namespace
+
 Result<std::shared_ptr<arrow::Buffer>> Lz4Decompress(const arrow::Buffer& input, uint64_t expected_size,
                                                      const Where& where) {
   // LZ4 cannot expand data by more than ~255x; anything claiming more is lying.
@@ -146,7 +151,7 @@ Result<SchemaAndRest> ReadStreamSchema(const std::shared_ptr<arrow::Buffer>& ipc
   out.input = std::make_unique<arrow::io::BufferReader>(ipc);
   out.messages = arrow::ipc::MessageReader::Open(out.input.get());
   ARROW_ASSIGN_OR_RAISE(auto message, out.messages->ReadNextMessage());
-  if (!message || message->type() != arrow::ipc::MessageType::SCHEMA) return Status::Invalid("no schema message first");
+  if (!message || message->type() != arrow::ipc::MessageType::SCHEMA) return Corrupt("no schema message first");
   arrow::ipc::DictionaryMemo memo;
   ARROW_ASSIGN_OR_RAISE(out.schema, arrow::ipc::ReadSchema(*message, &memo));
   auto position = out.input->Tell();
@@ -241,7 +246,7 @@ Result<std::shared_ptr<arrow::Buffer>> WriteIpcSchema(const arrow::Schema& schem
 
 Result<Tuid> TuidFromProto(const pbc::Tuid& proto, std::string_view what) {
   if (!proto.has_time_ns() || !proto.has_inc()) {
-    return Status::Invalid(fmt::format("{}: Tuid lacks time_ns or inc", what));
+    return Corrupt(fmt::format("{}: Tuid lacks time_ns or inc", what));
   }
   return Tuid{proto.time_ns(), proto.inc()};
 }
@@ -257,7 +262,7 @@ Result<StoreKind> KindFromProto(int kind, std::string_view what) {
     case pbc::STORE_KIND_UNSPECIFIED:
     case pbc::STORE_KIND_RECORDING: return StoreKind::kRecording;
     case pbc::STORE_KIND_BLUEPRINT: return StoreKind::kBlueprint;
-    default: return Status::Invalid(fmt::format("{}: unknown store kind {}", what, kind));
+    default: return Corrupt(fmt::format("{}: unknown store kind {}", what, kind));
   }
 }
 }  // namespace
@@ -267,10 +272,10 @@ Result<StoreId> StoreIdFromProto(const pbc::StoreId& proto, std::string_view wha
   ARROW_ASSIGN_OR_RAISE(id.kind, KindFromProto(proto.kind(), what));
   id.recording_id = proto.recording_id();
   if (!proto.has_application_id()) {
-    return Status::Invalid(fmt::format("{}: store id has no application id", what));
+    return Corrupt(fmt::format("{}: store id has no application id", what));
   }
   id.application_id = proto.application_id().id();
-  if (id.application_id.empty()) return Status::Invalid(fmt::format("{}: empty application id", what));
+  if (id.application_id.empty()) return Corrupt(fmt::format("{}: empty application id", what));
   return id;
 }
 
@@ -286,12 +291,12 @@ Result<StoreInfo> DecodeSetStoreInfo(const uint8_t* data, size_t size, const Whe
     return ParseError(where.file, where.offset, "expected a SetStoreInfo protobuf message");
   }
   auto ctx = fmt::format("{}: at byte {}: SetStoreInfo", where.file, where.offset);
-  if (!msg.has_row_id()) return Status::Invalid(ctx + " has no row_id");
-  if (!msg.has_info()) return Status::Invalid(ctx + " has no info");
+  if (!msg.has_row_id()) return Corrupt(ctx + " has no row_id");
+  if (!msg.has_info()) return Corrupt(ctx + " has no info");
   StoreInfo out;
   ARROW_ASSIGN_OR_RAISE(out.row_id, TuidFromProto(msg.row_id(), ctx + ".row_id"));
   const auto& info = msg.info();
-  if (!info.has_store_id()) return Status::Invalid(ctx + " has no store_id");
+  if (!info.has_store_id()) return Corrupt(ctx + " has no store_id");
   ARROW_ASSIGN_OR_RAISE(out.id.kind, KindFromProto(info.store_id().kind(), ctx));
   out.id.recording_id = info.store_id().recording_id();
   // 0.23/0.24 files carry the application id in the deprecated StoreInfo field.
@@ -300,9 +305,9 @@ Result<StoreInfo> DecodeSetStoreInfo(const uint8_t* data, size_t size, const Whe
   } else if (info.has_application_id()) {
     out.id.application_id = info.application_id().id();
   } else {
-    return Status::Invalid(ctx + " has no application id");
+    return Corrupt(ctx + " has no application id");
   }
-  if (out.id.application_id.empty()) return Status::Invalid(ctx + " has an empty application id");
+  if (out.id.application_id.empty()) return Corrupt(ctx + " has an empty application id");
   if (info.has_store_version()) out.store_version = CrateVersion::FromBits(info.store_version().crate_version_bits());
   out.source_kind = info.has_store_source() ? info.store_source().kind() : 0;
   return out;
@@ -315,7 +320,7 @@ Result<ArrowMsgEnvelope> DecodeArrowMsg(std::shared_ptr<arrow::Buffer> payload, 
   using WFL = google::protobuf::internal::WireFormatLite;
   auto ctx = fmt::format("{}: at byte {}: ArrowMsg", where.file, where.offset);
   auto malformed = [&](std::string_view what) {
-    return Status::Invalid(fmt::format("{}: expected an ArrowMsg protobuf message ({})", ctx, what));
+    return Corrupt(fmt::format("{}: expected an ArrowMsg protobuf message ({})", ctx, what));
   };
   if (payload->size() > std::numeric_limits<int>::max()) return malformed("larger than 2 GiB");
   google::protobuf::io::CodedInputStream in(payload->data(), static_cast<int>(payload->size()));
@@ -352,7 +357,7 @@ Result<ArrowMsgEnvelope> DecodeArrowMsg(std::shared_ptr<arrow::Buffer> payload, 
       case 2:
         if (!read_varint(v)) return malformed("field compression");
         out.compression = static_cast<int>(v);
-        if (v > 2) return Status::Invalid(fmt::format("{} has unknown compression {}", ctx, v));
+        if (v > 2) return Corrupt(fmt::format("{} has unknown compression {}", ctx, v));
         break;
       case 3:
         if (!read_varint(v)) return malformed("field uncompressed_size");
@@ -381,9 +386,9 @@ Result<ArrowMsgEnvelope> DecodeArrowMsg(std::shared_ptr<arrow::Buffer> payload, 
         if (!WFL::SkipField(&in, tag)) return malformed("unknown field");
     }
   }
-  if (!store_id) return Status::Invalid(ctx + " has no store_id");
+  if (!store_id) return Corrupt(ctx + " has no store_id");
   if (encoding != pb::ENCODING_ARROW_IPC) {
-    return Status::Invalid(fmt::format("{} has unsupported encoding {}, expected 1 (Arrow IPC)", ctx, encoding));
+    return Corrupt(fmt::format("{} has unsupported encoding {}, expected 1 (Arrow IPC)", ctx, encoding));
   }
   ARROW_ASSIGN_OR_RAISE(out.kind, KindFromProto(store_id->kind(), ctx));
   out.recording_id = store_id->recording_id();
@@ -411,7 +416,7 @@ Result<BlueprintActivation> DecodeBlueprintActivation(const uint8_t* data, size_
     return ParseError(where.file, where.offset, "expected a BlueprintActivationCommand protobuf message");
   }
   auto ctx = fmt::format("{}: at byte {}: BlueprintActivationCommand", where.file, where.offset);
-  if (!msg.has_blueprint_id()) return Status::Invalid(ctx + " has no blueprint_id");
+  if (!msg.has_blueprint_id()) return Corrupt(ctx + " has no blueprint_id");
   BlueprintActivation out;
   ARROW_ASSIGN_OR_RAISE(out.blueprint, StoreIdFromProto(msg.blueprint_id(), ctx));
   out.make_active = msg.make_active();

@@ -388,17 +388,31 @@ const Manifest* IndexedReader::FindManifest(const StoreId& store) const {
   return nullptr;
 }
 
+Status IndexedReader::CheckEnvelope(const ChunkEntry& entry, const ArrowMsgEnvelope& envelope) const {
+  if (envelope.chunk_id && *envelope.chunk_id != entry.chunk_id) {
+    return ParseErrorF(file_->path(), entry.byte_offset, "the index expects chunk {} here, found chunk {}",
+                       ChunkIdString(entry.chunk_id), ChunkIdString(*envelope.chunk_id));
+  }
+  return Status::OK();
+}
+
 Status IndexedReader::ReadChunkBytesInto(const ChunkEntry& entry, std::string* out) const {
-  return file_->ReadInto(entry.byte_offset, entry.byte_size, "chunk", out);
+  ARROW_RETURN_NOT_OK(file_->ReadInto(entry.byte_offset, entry.byte_size, "chunk", out));
+  // The message header only (no copy, nothing decompressed): the bytes are the chunk the index names.
+  auto bytes = std::make_shared<arrow::Buffer>(reinterpret_cast<const uint8_t*>(out->data()),
+                                               static_cast<int64_t>(out->size()));
+  ARROW_ASSIGN_OR_RAISE(auto envelope, DecodeArrowMsg(std::move(bytes), Where{file_->path(), entry.byte_offset}));
+  return CheckEnvelope(entry, envelope);
 }
 
 Result<std::shared_ptr<Chunk>> IndexedReader::LoadChunk(const ChunkEntry& entry) const {
   ARROW_ASSIGN_OR_RAISE(auto payload, file_->Read(entry.byte_offset, entry.byte_size, "chunk"));
   Where where{file_->path(), entry.byte_offset};
   ARROW_ASSIGN_OR_RAISE(auto envelope, DecodeArrowMsg(std::move(payload), where));
+  ARROW_RETURN_NOT_OK(CheckEnvelope(entry, envelope));
   ARROW_ASSIGN_OR_RAISE(auto chunk, DecodeChunk(envelope, where));
   if (chunk->id() != entry.chunk_id) {
-    return ParseErrorF(file_->path(), entry.byte_offset, "the manifest expects chunk {} here, found chunk {}",
+    return ParseErrorF(file_->path(), entry.byte_offset, "the index expects chunk {} here, found chunk {}",
                        ChunkIdString(entry.chunk_id), ChunkIdString(chunk->id()));
   }
   return chunk;

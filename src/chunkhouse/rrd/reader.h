@@ -129,12 +129,15 @@ class IndexedReader {
   Result<std::shared_ptr<Chunk>> LoadChunk(const ChunkEntry& entry) const;
   // The chunk's ArrowMsg protobuf bytes, as stored (nothing decoded).
   Result<std::shared_ptr<arrow::Buffer>> ReadChunkBytes(const ChunkEntry& entry) const;
-  // The chunk's stored ArrowMsg bytes, straight into a string (a server's response field).
+  // The chunk's stored ArrowMsg bytes, straight into a string (a server's response field). Its
+  // message header is checked (cheaply: nothing is copied or decompressed) to name the chunk the
+  // index expects; corrupt bytes are a data-loss error naming the file and offset.
   Status ReadChunkBytesInto(const ChunkEntry& entry, std::string* out) const;
 
  private:
   explicit IndexedReader(std::shared_ptr<RrdFile> file) : file_(std::move(file)) {}
   Status ReadFooter(bool& found);
+  Status CheckEnvelope(const ChunkEntry& entry, const ArrowMsgEnvelope& envelope) const;
   Status Scan();
   void AddStore(const StoreId& id);
 
