@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 scripts/setup.sh --reference
-scripts/build.sh
+scripts/build.sh -DCHUNKHOUSE_WERROR=ON   # warnings are errors here
+
+echo "==> layering (includes point down the layers)"
+scripts/check_layers.sh
 
 echo "==> C++ tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)"

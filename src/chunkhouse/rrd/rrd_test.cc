@@ -252,10 +252,14 @@ TEST_F(BadInput, TruncationAtAnyOffsetNeverCrashes) {
     EXPECT_LE(r.chunks.size(), reference.chunks.size());
     for (const auto& e : r.errors) EXPECT_NE(e.find("bad.rrd"), std::string::npos) << e;
     auto indexed = IndexedReader::Open(p);
-    if (indexed.ok()) EXPECT_FALSE((*indexed)->has_footer());
+    if (indexed.ok()) {
+      EXPECT_FALSE((*indexed)->has_footer());
+    }
     // A truncated file never verifies clean unless the cut falls between messages.
     auto report = VerifyFile(p);
-    if (report.ok()) EXPECT_EQ(report.footers, 0u);
+    if (report.ok()) {
+      EXPECT_EQ(report.footers, 0u);
+    }
   }
 }
 
