@@ -24,19 +24,20 @@ std::vector<StoreId> ListStores(const std::string& path) {
   // No footer: a scan that decodes no chunk.
   auto reader = Unwrap(rrd::StreamReader::Open(path, rrd::ReadOptions{/*decode_chunks=*/false}));
   std::vector<StoreId> stores;
-  while (true) {
-    auto next = reader->Next();
-    if (!next.ok()) {
-      if (reader->done()) Throw(next.status());
-      continue;
-    }
-    if (!*next) break;
-    const auto& msg = **next;
-    const StoreId* id = msg.kind == rrd::MessageKind::kSetStoreInfo ? &msg.store_info.id
-                        : msg.kind == rrd::MessageKind::kArrowMsg   ? &msg.store
-                                                                    : nullptr;
-    if (id && std::find(stores.begin(), stores.end(), *id) == stores.end()) stores.push_back(*id);
-  }
+  Status framing;  // a message that fails is passed over; a stream that cannot go on is an error
+  Check(rrd::ForEachMessage(
+      *reader,
+      [&](rrd::RrdMessage& msg) {
+        const StoreId* id = msg.kind == rrd::MessageKind::kSetStoreInfo ? &msg.store_info.id
+                            : msg.kind == rrd::MessageKind::kArrowMsg   ? &msg.store
+                                                                        : nullptr;
+        if (id && std::find(stores.begin(), stores.end(), *id) == stores.end()) stores.push_back(*id);
+        return Status::OK();
+      },
+      [&](const Status& st) {
+        if (reader->done()) framing = st;
+      }));
+  Check(framing);
   return stores;
 }
 

@@ -351,30 +351,39 @@ Status IndexedReader::ReadFooter(bool& found) {
   return Status::OK();
 }
 
-Status IndexedReader::Scan() {
-  StreamReader reader(file_);
+Status ForEachMessage(StreamReader& reader, const std::function<Status(RrdMessage&)>& on_message,
+                      const std::function<void(const Status&)>& on_error) {
   while (true) {
     auto next = reader.Next();
     if (!next.ok()) {
-      // Keep what is readable; say what is not.
-      problems_.push_back(next.status().message());
-      if (reader.done()) break;
+      on_error(next.status());
+      if (reader.done()) return Status::OK();
       continue;
     }
-    auto& msg = *next;
-    if (!msg) break;
-    if (msg->kind == MessageKind::kSetStoreInfo) AddStore(msg->store_info.id);
-    if (msg->kind != MessageKind::kArrowMsg) continue;
-    AddStore(msg->store);
-    ChunkEntry e;
-    static_cast<ChunkMeta&>(e) = ChunkMeta::Of(msg->store, *msg->chunk);
-    if (!options_.component_ranges) e.components.reset();
-    e.byte_offset = msg->offset + kMessageHeaderSize;
-    e.byte_size = msg->payload_size;
-    e.byte_size_uncompressed = msg->envelope.uncompressed_size;
-    chunks_.push_back(std::move(e));
+    if (!*next) return Status::OK();
+    ARROW_RETURN_NOT_OK(on_message(**next));
   }
-  return Status::OK();
+}
+
+Status IndexedReader::Scan() {
+  StreamReader reader(file_);
+  return ForEachMessage(
+      reader,
+      [&](RrdMessage& msg) {
+        if (msg.kind == MessageKind::kSetStoreInfo) AddStore(msg.store_info.id);
+        if (msg.kind != MessageKind::kArrowMsg) return Status::OK();
+        AddStore(msg.store);
+        ChunkEntry e;
+        static_cast<ChunkMeta&>(e) = ChunkMeta::Of(msg.store, *msg.chunk);
+        if (!options_.component_ranges) e.components.reset();
+        e.byte_offset = msg.offset + kMessageHeaderSize;
+        e.byte_size = msg.payload_size;
+        e.byte_size_uncompressed = msg.envelope.uncompressed_size;
+        chunks_.push_back(std::move(e));
+        return Status::OK();
+      },
+      // Keep what is readable; say what is not.
+      [&](const Status& st) { problems_.push_back(st.message()); });
 }
 
 Result<std::shared_ptr<arrow::Buffer>> IndexedReader::ReadChunkBytes(const ChunkEntry& entry) const {

@@ -4,6 +4,7 @@
 #include <arrow/io/type_fwd.h>
 #include <arrow/type_fwd.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -96,6 +97,12 @@ class StreamReader {
   std::map<std::pair<std::string, StoreKind>, std::string> app_ids_;  // recovery for < 0.25
   std::vector<std::string> warnings_;
 };
+
+// Reads every message in order: `on_message` for each, `on_error` for each that failed (after a
+// failed message the stream goes on; after a framing error it ends). Stops early, returning its
+// status, when `on_message` fails.
+Status ForEachMessage(StreamReader& reader, const std::function<Status(RrdMessage&)>& on_message,
+                      const std::function<void(const Status&)>& on_error);
 
 // Reads a footer-bearing file through its manifests; scans a footer-less one once.
 class IndexedReader {

@@ -1,0 +1,17 @@
+#pragma once
+// The chunkhouse command's subcommands, one group per file. Each Add* function declares its
+// subcommands on the app and runs them from a CLI11 callback; a failure ends the process with
+// CLI::RuntimeError(exit code) after printing "error: ...".
+#include <CLI/CLI.hpp>
+
+#include "chunkhouse/base/status.h"
+
+namespace chunkhouse::cli {
+
+void AddRrdCommands(CLI::App& app);     // rrd print | stats | verify | rewrite, and sample
+void AddServerCommand(CLI::App& app);   // server
+
+// Prints a failed status as "error: ..." and ends the command with exit code 1.
+void Check(const Status& st);
+
+}  // namespace chunkhouse::cli
