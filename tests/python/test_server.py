@@ -373,17 +373,23 @@ def test_a_corrupt_registered_file_is_data_loss_for_both_clients(chunkhouse_bin,
     where = f"{path}: at byte {offset}"
     server = Server(chunkhouse_bin, "--allow-dir", str(data_dir))
     try:
+        # rerun-sdk 0.36.2's reader now and then drops a failed FetchChunks stream and returns an
+        # empty table instead of raising (seen in about one run of three against this server,
+        # which answered DATA_LOSS every time): ask a few times; every error must be the data
+        # loss, at least one must surface, and a read without an error must have no rows.
         out = rerun_client(server.address, f"""
             ds = client.create_dataset(name="ds")
             ds.register(["file://{path}"]).wait(timeout_secs=30)
-            try:
-                ds.reader(index="step").to_arrow_table()
-                print("no error")
-            except Exception as e:
-                # tonic names DATA_LOSS "Unrecoverable data loss or corruption"
-                print("data loss:", "data loss" in str(e).lower(), {where!r} in str(e))
+            for attempt in range(8):
+                try:
+                    print("rows:", ds.reader(index="step").to_arrow_table().num_rows)
+                except Exception as e:
+                    # tonic names DATA_LOSS "Unrecoverable data loss or corruption"
+                    print("data loss:", "data loss" in str(e).lower(), {where!r} in str(e))
         """)
-        assert out.splitlines() == ["data loss: True True"], out
+        lines = out.splitlines()
+        assert "data loss: True True" in lines, out
+        assert set(lines) <= {"data loss: True True", "rows: 0"}, out
         dataset = ch.catalog.CatalogClient(server.address).get_dataset("ds")
         try:
             dataset.reader(index="step")

@@ -37,7 +37,7 @@ void AddServerCommand(CLI::App& app) {
       std::error_code ec;
       auto absolute = std::filesystem::absolute(dir, ec).lexically_normal();
       const bool is_dir = !ec && std::filesystem::is_directory(absolute, ec);
-      if (!is_dir) Check(InvalidArgument("-d {}: {}", dir, ec ? ec.message() : "not a directory"));
+      if (!is_dir) Check(InvalidArgument("-d {}: not a directory{}", dir, ec ? " (" + ec.message() + ")" : ""));
       std::string name = eq == std::string::npos ? absolute.filename().string() : d.substr(0, eq);
       if (name.empty()) name = absolute.parent_path().filename().string();
       options.datasets.emplace_back(name, dir);
