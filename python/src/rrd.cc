@@ -19,7 +19,9 @@ using namespace nb::literals;
 namespace chunkhouse::python {
 
 std::vector<StoreId> ListStores(const std::string& path) {
-  auto indexed = rrd::IndexedReader::Open(path, rrd::IndexedReader::Options{});
+  rrd::IndexedReader::Options slim;
+  slim.component_ranges = false;  // only the stores are wanted
+  auto indexed = rrd::IndexedReader::Open(path, slim);
   if (indexed.ok() && (*indexed)->has_footer()) return (*indexed)->stores();
   // No footer: a scan that decodes no chunk.
   auto reader = Unwrap(rrd::StreamReader::Open(path, rrd::ReadOptions{/*decode_chunks=*/false}));
@@ -106,7 +108,9 @@ class RrdReader {
 
   // The chunk list: from the footer manifests (no chunk decoded), or from one scan.
   std::vector<rrd::ChunkEntry> ChunkIndex() const {
-    auto reader = Released([&] { return rrd::IndexedReader::Open(path_); });
+    rrd::IndexedReader::Options slim;
+    slim.component_ranges = false;  // ChunkInfo does not show them
+    auto reader = Released([&] { return rrd::IndexedReader::Open(path_, slim); });
     return reader->chunks();
   }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "chunkhouse/catalog/sqlite.h"
 
@@ -79,9 +80,30 @@ Status Catalog::Init() {
       dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
       segment_id TEXT NOT NULL, layer TEXT NOT NULL, storage_url TEXT NOT NULL, application_id TEXT NOT NULL,
       num_chunks INTEGER NOT NULL, size_bytes INTEGER NOT NULL, registered_at INTEGER NOT NULL,
+      file_device INTEGER NOT NULL DEFAULT 0, file_inode INTEGER NOT NULL DEFAULT 0,
+      file_mtime_ns INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (dataset_id, segment_id, layer));
   )"));
+  ARROW_RETURN_NOT_OK(Migrate());
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Work(); });
+  return Status::OK();
+}
+
+// Catalogs written by earlier versions lack the file identity columns: add them (zero means
+// "not recorded", and nothing is compared for those segments).
+Status Catalog::Migrate() {
+  ARROW_ASSIGN_OR_RAISE(auto s, db_->Prepare("SELECT name FROM pragma_table_info('segments')", "read the catalog schema"));
+  std::set<std::string> columns;
+  while (true) {
+    ARROW_ASSIGN_OR_RAISE(bool row, s.Step());
+    if (!row) break;
+    columns.insert(s.Text(0));
+  }
+  for (const char* column : {"file_device", "file_inode", "file_mtime_ns"}) {
+    if (!columns.count(column)) {
+      ARROW_RETURN_NOT_OK(db_->Exec(fmt::format("ALTER TABLE segments ADD COLUMN {} INTEGER NOT NULL DEFAULT 0", column)));
+    }
+  }
   return Status::OK();
 }
 
@@ -198,16 +220,19 @@ Result<std::pair<std::string, int64_t>> Catalog::Unregister(const std::string& d
 Result<std::vector<Segment>> Catalog::Segments(const std::string& dataset_id) {
   std::lock_guard lock(mutex_);
   ARROW_ASSIGN_OR_RAISE(auto s, db_->Prepare("SELECT segment_id, layer, storage_url, application_id, num_chunks, "
-                                             "size_bytes, registered_at FROM segments WHERE dataset_id = ? "
-                                             "ORDER BY segment_id, layer",
+                                             "size_bytes, registered_at, file_device, file_inode, file_mtime_ns "
+                                             "FROM segments WHERE dataset_id = ? ORDER BY segment_id, layer",
                                              "list segments"));
   s.Bind(1, dataset_id);
   std::vector<Segment> out;
   while (true) {
     ARROW_ASSIGN_OR_RAISE(bool row, s.Step());
     if (!row) break;
-    out.push_back(Segment{s.Text(0), s.Text(1), s.Text(2), s.Text(3), static_cast<uint64_t>(s.Int(4)),
-                          static_cast<uint64_t>(s.Int(5)), s.Int(6)});
+    Segment segment{s.Text(0), s.Text(1), s.Text(2), s.Text(3), static_cast<uint64_t>(s.Int(4)),
+                    static_cast<uint64_t>(s.Int(5)), s.Int(6), {}};
+    segment.identity = io::FileIdentity{static_cast<uint64_t>(s.Int(7)), static_cast<uint64_t>(s.Int(8)),
+                                        segment.size_bytes, s.Int(9)};
+    out.push_back(std::move(segment));
   }
   return out;
 }

@@ -37,6 +37,9 @@ struct Segment {
   uint64_t num_chunks = 0;
   uint64_t size_bytes = 0;
   int64_t registered_at_ns = 0;
+  // The file as it was indexed (size_bytes is its size); zero in catalogs written before this
+  // was recorded, where nothing is compared.
+  io::FileIdentity identity;
 };
 
 enum class TaskStatus { kPending, kRunning, kSuccess, kFailed };
@@ -83,6 +86,7 @@ struct Options {
   int workers = 2;
   std::shared_ptr<Indexer> indexer;        // required
   int busy_timeout_ms = 5000;              // how long a call waits for a database another process holds
+  size_t max_files_per_request = 100'000;  // files one Register call may queue (directories expanded)
 };
 
 class Catalog {
@@ -118,6 +122,7 @@ class Catalog {
  private:
   explicit Catalog(Options options);
   Status Init();
+  Status Migrate();
   void Work();
   std::vector<Status> Record(std::vector<std::pair<Task, OnDuplicate>>& batch,
                              const std::vector<Result<IndexedFile>>& indexed);

@@ -44,7 +44,8 @@ Result<std::vector<std::string>> Catalog::Register(const std::string& dataset_id
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return NotFound("file not found: {}", Quote(location.path));
     if (S_ISDIR(st.st_mode)) {
-      ARROW_ASSIGN_OR_RAISE(auto listing, io::ListFiles(path, options_.indexer->extensions(), allowed_));
+      ARROW_ASSIGN_OR_RAISE(auto listing, io::ListFiles(path, options_.indexer->extensions(), allowed_,
+                                                        options_.max_files_per_request));
       if (listing.files.empty() && listing.skipped.empty()) {
         return InvalidArgument("no {} files found in {}", fmt::join(options_.indexer->extensions(), "/"), Quote(path));
       }
@@ -57,6 +58,11 @@ Result<std::vector<std::string>> Catalog::Register(const std::string& dataset_id
     }
   }
   if (files.empty() && passed_over.empty()) return InvalidArgument("no data sources to register");
+  if (files.size() > options_.max_files_per_request) {
+    return ResourceExhausted("{} files to register in one request, more than the limit of {}: register them in "
+                             "several calls",
+                             files.size(), options_.max_files_per_request);
+  }
   std::vector<std::string> ids;
   for (const auto& reason : passed_over) {
     ids.push_back(FinishedTask(dataset_id, "", InvalidArgument("passed over: {}", reason)));
@@ -117,13 +123,19 @@ void Catalog::Work() {
 }
 
 Status Catalog::RecordOne(Task& task, OnDuplicate on_duplicate, const IndexedFile& file) {
-  const char* sql = on_duplicate == OnDuplicate::kReplace ? "INSERT OR REPLACE INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)"
-                    : on_duplicate == OnDuplicate::kSkip  ? "INSERT OR IGNORE INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)"
-                                                          : "INSERT INTO segments VALUES (?, ?, 'base', ?, ?, ?, ?, ?)";
+  constexpr std::string_view kInsert =
+      " INTO segments (dataset_id, segment_id, layer, storage_url, application_id, num_chunks, size_bytes, "
+      "registered_at, file_device, file_inode, file_mtime_ns) VALUES (?, ?, 'base', ?, ?, ?, ?, ?, ?, ?, ?)";
+  const std::string sql = std::string(on_duplicate == OnDuplicate::kReplace ? "INSERT OR REPLACE"
+                                      : on_duplicate == OnDuplicate::kSkip  ? "INSERT OR IGNORE"
+                                                                            : "INSERT") +
+                          std::string(kInsert);
   for (const auto& recording : file.recordings) {
     ARROW_ASSIGN_OR_RAISE(auto s, db_->Prepare(sql, "register segment"));
     s.Bind(1, task.dataset_id).Bind(2, recording.segment_id).Bind(3, task.storage_url).Bind(4, recording.application_id);
     s.Bind(5, static_cast<int64_t>(recording.num_chunks)).Bind(6, static_cast<int64_t>(file.identity.size)).Bind(7, NowNs());
+    s.Bind(8, static_cast<int64_t>(file.identity.device)).Bind(9, static_cast<int64_t>(file.identity.inode));
+    s.Bind(10, file.identity.mtime_ns);
     Status st = s.Run();
     if (KindOf(st) == ErrorKind::kAlreadyExists) {
       return AlreadyExists("segment '{}': layer 'base' already exists", recording.segment_id);

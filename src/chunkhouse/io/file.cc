@@ -101,7 +101,7 @@ Result<OpenedFile> OpenRegularFile(const std::string& path, bool no_follow) {
     ::close(fd);
     return Internal("{}: cannot open: {}", Quote(path), file.status().message());
   }
-  return OpenedFile{*file, IdentityOf(st)};
+  return OpenedFile{path, *file, IdentityOf(st)};
 }
 
 std::shared_ptr<ReadSource> SourceOf(std::string name, std::shared_ptr<arrow::io::RandomAccessFile> file,

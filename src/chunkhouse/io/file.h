@@ -31,6 +31,7 @@ Result<FileIdentity> StatRegularFile(const std::string& path);
 // O_NOFOLLOW when `no_follow`: the path was already resolved). Errors name the path and say
 // what it is when it is not a regular file.
 struct OpenedFile {
+  std::string path;  // as opened
   std::shared_ptr<arrow::io::RandomAccessFile> file;
   FileIdentity identity;
 };

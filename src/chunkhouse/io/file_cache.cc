@@ -61,21 +61,38 @@ void FileCache::Forget(const std::string& path) {
 }
 
 Status FileCache::Validate(const std::string& path, const FileIdentity& identity) {
-  auto checked = [&]() -> Status {
-    ARROW_ASSIGN_OR_RAISE(auto canonical, roots_.Resolve(path));
-    if (canonical != path) {
-      return FailedPrecondition("{} changed since it was registered: it now resolves to {}", Quote(path),
-                                Quote(canonical));
-    }
-    ARROW_ASSIGN_OR_RAISE(auto now, StatRegularFile(path));
-    if (!(now == identity)) {
-      return FailedPrecondition("{} changed since it was registered ({}); register it again", Quote(path),
-                                now.DescribeChange(identity));
-    }
-    return Status::OK();
-  }();
+  // A stat: the registered file was inside the allowed directories, and any substitute (a
+  // rewrite, a link to elsewhere, a file moved in its place) is another inode or size or mtime.
+  auto now = StatRegularFile(path);
+  Status checked = !now.ok()               ? now.status()
+                   : !(*now == identity) ? FailedPrecondition("{} changed since it was registered ({}); register it again",
+                                                              Quote(path), now->DescribeChange(identity))
+                                         : Status::OK();
   if (!checked.ok()) Forget(path);
   return checked;
+}
+
+Status FileCache::Insert(const std::string& path, OpenedFile opened) {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(path);
+  if (it != open_.end()) {
+    lru_.erase(it->second.lru);
+    open_.erase(it);
+  }
+  lru_.push_front(path);
+  open_.emplace(path, Slot{std::move(opened.file), opened.identity, lru_.begin()});
+  while (open_.size() > capacity_) {
+    open_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  return Status::OK();
+}
+
+Result<OpenedFile> FileCache::Open(const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(auto canonical, roots_.Resolve(path));
+  ARROW_ASSIGN_OR_RAISE(auto opened, OpenRegularFile(canonical, /*no_follow=*/true));
+  ARROW_RETURN_NOT_OK(Insert(canonical, opened));
+  return opened;
 }
 
 Result<std::shared_ptr<arrow::io::RandomAccessFile>> FileCache::Acquire(const std::string& path,
@@ -89,24 +106,18 @@ Result<std::shared_ptr<arrow::io::RandomAccessFile>> FileCache::Acquire(const st
     }
   }
   // Reopen: resolved inside the allowed directories, not through a link, the same file.
-  ARROW_RETURN_NOT_OK(Validate(path, identity));
+  ARROW_ASSIGN_OR_RAISE(auto canonical, roots_.Resolve(path));
+  if (canonical != path) {
+    Forget(path);
+    return FailedPrecondition("{} changed since it was registered: it now resolves to {}", Quote(path), Quote(canonical));
+  }
   ARROW_ASSIGN_OR_RAISE(auto opened, OpenRegularFile(path, /*no_follow=*/true));
   if (!(opened.identity == identity)) {
+    Forget(path);
     return FailedPrecondition("{} changed since it was registered ({}); register it again", Quote(path),
                               opened.identity.DescribeChange(identity));
   }
-  std::lock_guard lock(mutex_);
-  auto it = open_.find(path);
-  if (it != open_.end()) {  // another version of the file (or another thread opened it meanwhile)
-    lru_.erase(it->second.lru);
-    open_.erase(it);
-  }
-  lru_.push_front(path);
-  open_.emplace(path, Slot{opened.file, opened.identity, lru_.begin()});
-  while (open_.size() > capacity_) {
-    open_.erase(lru_.back());
-    lru_.pop_back();
-  }
+  ARROW_RETURN_NOT_OK(Insert(path, opened));
   return opened.file;
 }
 

@@ -20,7 +20,7 @@ bool HasExtension(const std::string& name, const std::vector<std::string>& exten
 }  // namespace
 
 Result<Listing> ListFiles(const std::string& dir, const std::vector<std::string>& extensions,
-                          const AllowedRoots& roots) {
+                          const AllowedRoots& roots, size_t max_files) {
   ARROW_ASSIGN_OR_RAISE(auto root, roots.Resolve(dir));
   Listing out;
   std::error_code ec;
@@ -49,6 +49,10 @@ Result<Listing> ListFiles(const std::string& dir, const std::vector<std::string>
       continue;
     }
     out.files.push_back(std::move(*canonical));
+    if (out.files.size() + out.skipped.size() > max_files) {
+      return ResourceExhausted("{}: more than {} files to list; register its subdirectories separately", Quote(dir),
+                               max_files);
+    }
   }
   std::sort(out.files.begin(), out.files.end());
   out.files.erase(std::unique(out.files.begin(), out.files.end()), out.files.end());

@@ -17,9 +17,9 @@ struct Listing {
 };
 
 // The regular files under `dir` (recursively; directory symlinks are not followed) whose name
-// ends in one of `extensions` (".rrd"), resolved and inside `roots`. Errors only when `dir`
-// itself cannot be read.
+// ends in one of `extensions` (".rrd"), resolved and inside `roots`. Errors when `dir` itself
+// cannot be read, or when more than `max_files` are found (ResourceExhausted).
 Result<Listing> ListFiles(const std::string& dir, const std::vector<std::string>& extensions,
-                          const AllowedRoots& roots);
+                          const AllowedRoots& roots, size_t max_files = 1'000'000);
 
 }  // namespace chunkhouse::io

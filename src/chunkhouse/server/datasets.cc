@@ -53,7 +53,7 @@ Result<std::shared_ptr<arrow::Schema>> DatasetTables::ComputeDatasetSchema(const
   std::map<std::string, sorbet::Column> columns;
   std::set<const arrow::Schema*> seen;  // files from one recorder share one decoded manifest schema
   for (const auto& s : segments) {
-    ARROW_ASSIGN_OR_RAISE(auto reader, readers_.Reader(s.path));
+    ARROW_ASSIGN_OR_RAISE(auto reader, readers_.Reader(s.path, s.segment.identity));
     const rrd::Manifest* manifest = reader->FindManifest(s.store());
     if (manifest && !seen.insert(manifest->sorbet_schema.get()).second) continue;
     // One segment's columns: from its footer manifest when there is one (nothing decoded).
@@ -61,7 +61,7 @@ Result<std::shared_ptr<arrow::Schema>> DatasetTables::ComputeDatasetSchema(const
     if (manifest) {
       ARROW_ASSIGN_OR_RAISE(schema, sorbet::Schema::FromArrow(*manifest->sorbet_schema, s.path));
     } else {
-      ARROW_ASSIGN_OR_RAISE(auto store, readers_.Store(s.path, s.store()));
+      ARROW_ASSIGN_OR_RAISE(auto store, readers_.Store(s.path, s.store(), s.segment.identity));
       schema = store->schema();
     }
     for (const auto& t : schema.timelines) timelines[t.name] = t;
@@ -152,7 +152,7 @@ Status DatasetTables::AppendSegmentCell(const arrow::Field& f, const SegmentFile
     // The segment's time range on that timeline, from its chunks' index entries.
     const std::string timeline = meta::Get(f, meta::kIndex).value_or("");
     const bool start = meta::Get(f, meta::kIndexMarker) == std::string("start");
-    ARROW_ASSIGN_OR_RAISE(auto reader, readers_.Reader(s.path));
+    ARROW_ASSIGN_OR_RAISE(auto reader, readers_.Reader(s.path, s.segment.identity));
     std::optional<int64_t> value;
     for (const auto& e : reader->chunks()) {
       if (e.store.kind != StoreKind::kRecording || e.store.recording_id != s.segment.segment_id) continue;
@@ -168,7 +168,7 @@ Status DatasetTables::AppendSegmentCell(const arrow::Field& f, const SegmentFile
   // A property: the segment's static value of that component, if it has one.
   const auto entity = EntityPath::Parse(meta::Get(f, meta::kEntityPath).value_or(""));
   const auto component = meta::Get(f, meta::kComponent).value_or("");
-  ARROW_ASSIGN_OR_RAISE(auto store, readers_.Store(s.path, s.store()));
+  ARROW_ASSIGN_OR_RAISE(auto store, readers_.Store(s.path, s.store(), s.segment.identity));
   auto cell = store->StaticCell(entity, component);
   if (!cell) return out.AppendNull();
   const auto* cc = cell->chunk->FindComponent(component);
@@ -193,7 +193,7 @@ Status DatasetTables::SelectChunks(const std::string& dataset_id, const ChunkSel
   for (const auto& s : segments) {
     const std::string& segment = s.segment.segment_id;
     if (!selection.segments.empty() && !selection.segments.count(segment)) continue;
-    ARROW_ASSIGN_OR_RAISE(auto reader, readers_.Reader(s.path));
+    ARROW_ASSIGN_OR_RAISE(auto reader, readers_.Reader(s.path, s.segment.identity));
     const auto& all = reader->chunks();
     for (size_t i = 0; i < all.size(); ++i) {
       const auto& e = all[i];
@@ -222,23 +222,23 @@ Status DatasetTables::ChunkReader::Read(std::string_view key_bytes, std::string*
   auto ds = paths_.find(key.dataset_id);
   if (ds == paths_.end()) {
     ARROW_ASSIGN_OR_RAISE(auto segments, tables_.catalog_.Segments(key.dataset_id));
-    std::map<std::string, std::string, std::less<>> paths;
+    std::map<std::string, File, std::less<>> files;
     for (auto& s : segments) {
       ARROW_ASSIGN_OR_RAISE(auto location, io::ParseLocation(s.storage_url));
-      paths[s.segment_id] = std::move(location.path);
+      files[s.segment_id] = File{std::move(location.path), s.identity};
     }
-    ds = paths_.emplace(key.dataset_id, std::move(paths)).first;
+    ds = paths_.emplace(key.dataset_id, std::move(files)).first;
   }
   auto it = ds->second.find(key.segment_id);
   if (it == ds->second.end()) {
     return NotFound("no segment '{}' in dataset {}", Quote(key.segment_id), Quote(key.dataset_id));
   }
-  const std::string& path = it->second;
-  if (!checked_.count(path)) {
-    ARROW_RETURN_NOT_OK(tables_.readers_.Check(path));
-    checked_.insert(path);
+  const File& file = it->second;
+  if (!checked_.count(file.path)) {
+    ARROW_RETURN_NOT_OK(tables_.readers_.Check(file.path, file.identity));
+    checked_.insert(file.path);
   }
-  ARROW_ASSIGN_OR_RAISE(auto reader, tables_.readers_.Reader(path));
+  ARROW_ASSIGN_OR_RAISE(auto reader, tables_.readers_.Reader(file.path, file.identity));
   if (key.index >= reader->chunks().size()) return NotFound("chunk_key names no chunk");
   const auto& entry = reader->chunks()[key.index];
   if (entry.store.recording_id != key.segment_id) return NotFound("chunk_key names no chunk of that segment");

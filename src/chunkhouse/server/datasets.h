@@ -70,8 +70,12 @@ class DatasetTables {
     Status Read(std::string_view key, std::string* out);
 
    private:
+    struct File {
+      std::string path;
+      io::FileIdentity identity;  // as registered
+    };
     DatasetTables& tables_;
-    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> paths_;  // dataset -> segment -> path
+    std::map<std::string, std::map<std::string, File, std::less<>>, std::less<>> paths_;  // dataset -> segment -> file
     std::set<std::string, std::less<>> checked_;  // files validated in this request
   };
 

@@ -24,13 +24,16 @@ class ReaderCache final : public catalog::Indexer {
   Result<catalog::IndexedFile> Index(const std::string& path) override;
   std::vector<std::string> extensions() const override { return {".rrd"}; }
 
-  // The reader of a registered file (opened again if the server restarted since).
-  Result<std::shared_ptr<rrd::IndexedReader>> Reader(const std::string& path);
+  // The reader of a registered file (opened again if the server restarted since). With the
+  // identity the catalog recorded (nonzero), a file that is no longer that file is refused
+  // (FailedPrecondition) rather than indexed anew.
+  Result<std::shared_ptr<rrd::IndexedReader>> Reader(const std::string& path, const io::FileIdentity& expected = {});
   // One recording of a file as a store (over the cached reader).
-  Result<std::shared_ptr<ChunkStore>> Store(const std::string& path, const StoreId& id);
+  Result<std::shared_ptr<ChunkStore>> Store(const std::string& path, const StoreId& id,
+                                            const io::FileIdentity& expected = {});
   // Whether the file is still what was indexed, inside the allowed directories (see
   // io::FileCache::Validate); a file not indexed yet is indexed now.
-  Status Check(const std::string& path);
+  Status Check(const std::string& path, const io::FileIdentity& expected = {});
   // Changes whenever a file is (re)indexed: part of the key of anything cached from readers.
   uint64_t generation();
 

@@ -1,6 +1,10 @@
 // Process setup: the catalog and its datasets, the gRPC server, signals.
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/resource_quota.h>
+#include <ifaddrs.h>
 #include <malloc.h>
+#include <netinet/in.h>
 
 #include <csignal>
 #include <filesystem>
@@ -53,6 +57,26 @@ Status ServeDirectories(catalog::Catalog& catalog, const std::vector<std::pair<s
   return Status::OK();
 }
 
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+// The addresses clients can use: the host itself, or for a wildcard every interface's IPv4.
+std::vector<std::string> ReachableHosts(const std::string& host) {
+  if (host != "0.0.0.0" && host != "::" && host != "[::]") return {host};
+  std::vector<std::string> out{"127.0.0.1"};
+  ifaddrs* addrs = nullptr;
+  if (getifaddrs(&addrs) != 0) return out;
+  for (ifaddrs* a = addrs; a != nullptr; a = a->ifa_next) {
+    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN];
+    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+    if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text) && std::string(text) != "127.0.0.1") out.emplace_back(text);
+  }
+  freeifaddrs(addrs);
+  return out;
+}
+
 }  // namespace
 
 Status Serve(ServerOptions options, const std::function<void(const std::string&)>& on_listening) {
@@ -60,6 +84,8 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   // that memory back to the kernel after each one and faults it in again for the next.
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  // One malloc arena per call thread would keep each thread's peak for good: share a few.
+  mallopt(M_ARENA_MAX, 4);
   // Block SIGINT/SIGTERM before any thread starts (threads inherit the mask), so that one
   // thread waits for them and shuts the server down cleanly.
   sigset_t signals;
@@ -69,14 +95,16 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   for (const auto& [name, dir] : options.datasets) options.catalog.allowed_dirs.push_back(dir);
-  auto files = io::FileCache::Make(io::AllowedRoots(options.catalog.allowed_dirs));
+  const Limits& limits = options.limits;
+  options.catalog.max_files_per_request = limits.max_files_per_register;
+  auto files = io::FileCache::Make(io::AllowedRoots(options.catalog.allowed_dirs), limits.max_open_files);
   auto readers = std::make_shared<ReaderCache>(files);
   options.catalog.indexer = readers;
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.catalog));
   ARROW_RETURN_NOT_OK(ServeDirectories(*catalog, options.datasets));
 
   DatasetTables tables(*catalog, *readers);
-  auto service = MakeCloudService(*catalog, tables);
+  auto service = MakeCloudService(*catalog, tables, limits);
   grpc::ServerBuilder builder;
   int port = 0;
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
@@ -93,8 +121,15 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   }
   builder.AddListeningPort(fmt::format("{}:{}", options.host, options.port), credentials, &port);
   builder.RegisterService(service.get());
-  builder.SetMaxReceiveMessageSize(std::numeric_limits<int>::max());
+  builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<int64_t>(limits.max_request_bytes, INT32_MAX)));
   builder.SetMaxSendMessageSize(std::numeric_limits<int>::max());
+  // Each call in progress holds a thread (and a stream's unread responses): bound them. A call
+  // past the bound is answered RESOURCE_EXHAUSTED at once; the others go on. The sync server
+  // also keeps a few polling threads, counted here too.
+  grpc::ResourceQuota quota("chunkhouse-server");
+  quota.SetMaxThreads(limits.max_concurrent_calls + 4);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_concurrent_calls);
   // Rerun's client pings every 30 s, even when idle: allow it.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
@@ -114,8 +149,16 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
     sigwait(&signals, &sig);
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   });
-  std::string host = options.host == "0.0.0.0" ? "127.0.0.1" : options.host;
-  on_listening(fmt::format("{}://{}:{}", tls ? "rerun+https" : "rerun+http", host, port));
+  if (!IsLoopback(options.host)) {
+    fmt::print(stderr, "warning: listening on {}, not only on this machine: the server has no authentication, so "
+                       "anyone who can reach it can read, register and delete datasets\n",
+               options.host);
+  }
+  std::vector<std::string> urls;
+  for (const auto& host : ReachableHosts(options.host)) {
+    urls.push_back(fmt::format("{}://{}:{}", tls ? "rerun+https" : "rerun+http", host, port));
+  }
+  on_listening(fmt::format("{}", fmt::join(urls, " ")));
   server->Wait();
   waiter.join();
   return Status::OK();

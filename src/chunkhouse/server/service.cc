@@ -19,10 +19,6 @@ using redap::ToGrpc;
 
 namespace {
 
-// Requests are small (lists of URLs, ids and chunk keys): their tables are bounded well below
-// what a response may carry.
-constexpr uint64_t kMaxRequestTableBytes = 64u << 20;
-
 void SetTimestamp(int64_t ns, google::protobuf::Timestamp* ts) {
   ts->set_seconds(ns / 1'000'000'000);
   ts->set_nanos(static_cast<int32_t>(ns % 1'000'000'000));
@@ -75,7 +71,8 @@ Result<std::shared_ptr<arrow::RecordBatch>> TaskTable(const std::vector<catalog:
 
 class CloudService final : public pb::RerunCloudService::Service {
  public:
-  CloudService(catalog::Catalog& catalog, DatasetTables& tables) : catalog_(catalog), tables_(tables) {}
+  CloudService(catalog::Catalog& catalog, DatasetTables& tables, const Limits& limits)
+      : catalog_(catalog), tables_(tables), limits_(limits) {}
 
   grpc::Status Version(grpc::ServerContext*, const pb::VersionRequest*, pb::VersionResponse* out) override {
     out->set_version(std::string(redap::kProtocolVersion));
@@ -149,9 +146,18 @@ class CloudService final : public pb::RerunCloudService::Service {
                                    pb::RegisterWithDatasetResponse* out) override {
     auto id = EntryFromHeader(*ctx);
     if (!id.ok()) return ToGrpc(id.status());
+    if (static_cast<size_t>(req->data_sources_size()) > limits_.max_sources_per_register) {
+      return ToGrpc(ResourceExhausted("{} data sources in one request, more than the limit of {}: register them in "
+                                      "several calls",
+                                      req->data_sources_size(), limits_.max_sources_per_register));
+    }
     std::vector<std::string> urls;
     for (const auto& src : req->data_sources()) {
       if (src.typ() != pb::DATA_SOURCE_KIND_RRD) return ToGrpc(InvalidArgument("data source kind must be RRD"));
+      if (src.storage_url().size() > limits_.max_url_bytes) {
+        return ToGrpc(InvalidArgument("a URL of {} bytes, more than the limit of {}: '{}'", src.storage_url().size(),
+                                      limits_.max_url_bytes, Quote(src.storage_url(), 80)));
+      }
       if (src.has_layer() && !src.layer().empty() && src.layer() != "base") {
         return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "only the 'base' layer is supported");
       }
@@ -166,6 +172,10 @@ class CloudService final : public pb::RerunCloudService::Service {
     // Footers only: this is quick, and the response must name the segments.
     auto tasks = catalog_.WaitForTasks(*ids, std::chrono::minutes(10));
     if (!tasks.ok()) return ToGrpc(tasks.status());
+    // Deleted while its files were being indexed: the dataset is gone, not a duplicate.
+    if (auto gone = catalog_.DatasetById(*id); KindOf(gone.status()) == ErrorKind::kNotFound) {
+      return ToGrpc(gone.status().WithMessage(gone.status().message() + " (deleted during the registration)"));
+    }
     std::vector<redap::RegistrationRow> rows;
     for (const auto& t : *tasks) {
       if (t.status == catalog::TaskStatus::kFailed && t.error == ErrorKind::kAlreadyExists) {
@@ -289,7 +299,8 @@ class CloudService final : public pb::RerunCloudService::Service {
     size_t pending_bytes = 0;
     DatasetTables::ChunkReader chunks(tables_);
     for (const auto& part : req->chunk_infos()) {
-      auto batch = rrd::DecodeDataframePart(part, rrd::Where{"FetchChunks request", 0}, kMaxRequestTableBytes);
+      auto batch = rrd::DecodeDataframePart(part, rrd::Where{"FetchChunks request", 0},
+                                            static_cast<uint64_t>(limits_.max_request_table_bytes));
       if (!batch.ok()) return ToGrpc(redap::RequestError(batch.status()));
       auto keys = (*batch)->GetColumnByName(std::string(redap::col::kChunkKey));
       if (!keys || keys->type_id() != arrow::Type::BINARY || keys->null_count() > 0) {
@@ -349,12 +360,13 @@ class CloudService final : public pb::RerunCloudService::Service {
 
   catalog::Catalog& catalog_;
   DatasetTables& tables_;
+  Limits limits_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeCloudService(catalog::Catalog& catalog, DatasetTables& tables) {
-  return std::make_unique<CloudService>(catalog, tables);
+std::unique_ptr<grpc::Service> MakeCloudService(catalog::Catalog& catalog, DatasetTables& tables, const Limits& limits) {
+  return std::make_unique<CloudService>(catalog, tables, limits);
 }
 
 }  // namespace chunkhouse::server

@@ -5,11 +5,12 @@
 
 #include "chunkhouse/catalog/catalog.h"
 #include "chunkhouse/server/datasets.h"
+#include "chunkhouse/server/server.h"
 
 #include <grpcpp/impl/service_type.h>
 
 namespace chunkhouse::server {
 
-std::unique_ptr<grpc::Service> MakeCloudService(catalog::Catalog& catalog, DatasetTables& tables);
+std::unique_ptr<grpc::Service> MakeCloudService(catalog::Catalog& catalog, DatasetTables& tables, const Limits& limits);
 
 }  // namespace chunkhouse::server
