@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -26,15 +27,22 @@ def ref_python() -> str:
 
 
 class Server:
-    def __init__(self, chunkhouse_bin: str, *args: str):
+    def __init__(self, chunkhouse_bin: str, *args: str, **popen):
+        # The log goes to a file: a pipe nobody reads would fill up and stall the server.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen([chunkhouse_bin, "server", "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True, **popen)
         line = self.proc.stdout.readline()
         m = re.search(r"rerun\+https?://[0-9.]+:\d+", line)
         if not m:
             self.proc.kill()
-            raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()}")
+            self.proc.wait()
+            raise AssertionError(f"server did not start: {line!r} {self.stderr()}")
         self.address = m.group(0)
+
+    def stderr(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
 
     def stop(self, sig=signal.SIGTERM) -> int:
         self.proc.send_signal(sig)

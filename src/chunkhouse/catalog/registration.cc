@@ -37,7 +37,7 @@ Result<std::vector<std::string>> Catalog::Register(const std::string& dataset_id
                                                    OnDuplicate on_duplicate) {
   ARROW_RETURN_NOT_OK(DatasetById(dataset_id).status());
   std::vector<std::string> files;
-  std::vector<std::string> passed_over;  // "path: reason" from directory walks
+  std::vector<io::Listing::Skipped> passed_over;  // from directory walks
   for (const auto& url : urls) {
     ARROW_ASSIGN_OR_RAISE(auto location, io::ParseLocation(url));
     ARROW_ASSIGN_OR_RAISE(auto path, allowed_.Resolve(location.path));
@@ -64,8 +64,9 @@ Result<std::vector<std::string>> Catalog::Register(const std::string& dataset_id
                              files.size(), options_.max_files_per_request);
   }
   std::vector<std::string> ids;
-  for (const auto& reason : passed_over) {
-    ids.push_back(FinishedTask(dataset_id, "", InvalidArgument("passed over: {}", reason)));
+  for (const auto& skipped : passed_over) {
+    ids.push_back(FinishedTask(dataset_id, io::FileUrl(skipped.path),
+                               skipped.reason.WithMessage("passed over: " + skipped.reason.message())));
   }
   {
     std::lock_guard lock(mutex_);

@@ -3,6 +3,7 @@
 #include <arrow/type.h>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -192,7 +193,19 @@ Status Rewrite(const std::vector<std::string>& inputs, const std::string& output
   return writer->Close();
 }
 
-Status WriteSample(const std::string& output, int frames, const std::string& recording_id) {
+// One recording, or with `recordings` > 1 that many files in the directory `output`
+// (<id>_0000.rrd, ... with recording ids <id>_0000, ...): a dataset's worth.
+Status WriteSample(const std::string& output, int frames, const std::string& recording_id, int recordings) {
+  if (recordings > 1) {
+    std::error_code ec;
+    std::filesystem::create_directories(output, ec);
+    if (ec) return InvalidArgument("{}: cannot create the directory: {}", output, ec.message());
+    for (int i = 0; i < recordings; ++i) {
+      std::string id = fmt::format("{}_{:04}", recording_id, i);
+      ARROW_RETURN_NOT_OK(WriteSample((std::filesystem::path(output) / (id + ".rrd")).string(), frames, id, 1));
+    }
+    return Status::OK();
+  }
   ARROW_ASSIGN_OR_RAISE(auto chunks, MakeSampleRecording(frames));
   ARROW_ASSIGN_OR_RAISE(auto writer, rrd::RrdWriter::Open(output));
   StoreId store{StoreKind::kRecording, "chunkhouse_sample", recording_id};
@@ -208,7 +221,7 @@ void AddRrdCommands(CLI::App& app) {
     std::vector<std::string> files;
     bool verbose = false, no_compress = false, no_footer = false;
     std::string output, recording_id = "sample";
-    int frames = 100;
+    int frames = 100, recordings = 1;
   };
   auto a = std::make_shared<Args>();
   auto exit_with = [](int rc) {
@@ -247,12 +260,18 @@ void AddRrdCommands(CLI::App& app) {
   rewrite->callback([a] { Check(Rewrite(a->files, a->output, !a->no_compress, !a->no_footer)); });
 
   auto* sample = app.add_subcommand("sample", "Write the built-in sample recording");
-  sample->add_option("output", a->output, "The .rrd file to write")->required();
+  sample->add_option("output", a->output, "The .rrd file to write (a directory with --recordings)")->required();
+  sample->add_option("--recordings", a->recordings, "Write this many recordings, one file each, into the directory OUTPUT")
+      ->check(CLI::Range(1, 1'000'000));
   sample->add_option("--frames", a->frames, "Number of frames")->check(CLI::Range(1, 10'000'000));
   sample->add_option("--recording-id", a->recording_id, "The recording id (a dataset's segment id)")->capture_default_str();
   sample->callback([a] {
-    Check(WriteSample(a->output, a->frames, a->recording_id));
-    fmt::print("wrote {} ({} frames)\n", a->output, a->frames);
+    Check(WriteSample(a->output, a->frames, a->recording_id, a->recordings));
+    if (a->recordings > 1) {
+      fmt::print("wrote {} recordings of {} frames into {}\n", a->recordings, a->frames, a->output);
+    } else {
+      fmt::print("wrote {} ({} frames)\n", a->output, a->frames);
+    }
   });
 }
 

@@ -42,8 +42,12 @@ void AddServerCommand(CLI::App& app) {
                     "Largest size a table inside a request may claim uncompressed, in MiB")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   group->add_option("--max-concurrent-calls", limits.max_concurrent_calls,
-                    "Calls in progress at once, streams included; more are answered RESOURCE_EXHAUSTED")
+                    "Calls in progress at once (each holds a thread); more are answered RESOURCE_EXHAUSTED")
       ->capture_default_str()->check(CLI::Range(4, 100000));
+  group->add_option("--max-fetch-streams", limits.max_fetch_streams,
+                    "FetchChunks streams at once (each holds ~1 MiB until its client reads it); more are answered "
+                    "RESOURCE_EXHAUSTED")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
   group->add_option("--max-open-files", limits.max_open_files,
                     "Descriptors kept open for registered files (0: a quarter of the process's limit)")
       ->capture_default_str();

@@ -31,7 +31,9 @@ Result<Listing> ListFiles(const std::string& dir, const std::vector<std::string>
   }
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) {  // the walk cannot go on past this (unreadable subdirectories are skipped already)
-      out.skipped.push_back(fmt::format("{}: listing stopped early: {}", Quote(dir), ec.message()));
+      out.skipped.push_back({dir, MakeError(ErrorKind::kInternal,
+                                            fmt::format("{}: listing stopped early: {}", Quote(dir), ec.message()),
+                                            ec.value())});
       break;
     }
     const std::string path = it->path().string();
@@ -40,18 +42,20 @@ Result<Listing> ListFiles(const std::string& dir, const std::vector<std::string>
     // out, a link loop, a named pipe or a device is passed over with its reason.
     auto canonical = roots.Resolve(path);
     if (!canonical.ok()) {
-      out.skipped.push_back(canonical.status().message());
+      out.skipped.push_back({path, canonical.status()});
       continue;
     }
     struct stat st {};
     if (::stat(canonical->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      if (!S_ISDIR(st.st_mode)) out.skipped.push_back(fmt::format("{}: not a regular file", Quote(path)));
+      if (!S_ISDIR(st.st_mode)) {
+        out.skipped.push_back({path, InvalidArgument("{}: not a regular file", Quote(path))});
+      }
       continue;
     }
     out.files.push_back(std::move(*canonical));
     if (out.files.size() + out.skipped.size() > max_files) {
-      return ResourceExhausted("{}: more than {} files to list; register its subdirectories separately", Quote(dir),
-                               max_files);
+      return ResourceExhausted("{}: more files than the limit of {}; register its subdirectories separately",
+                               Quote(dir), max_files);
     }
   }
   std::sort(out.files.begin(), out.files.end());

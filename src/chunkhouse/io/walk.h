@@ -12,8 +12,12 @@
 namespace chunkhouse::io {
 
 struct Listing {
-  std::vector<std::string> files;    // canonical paths, sorted
-  std::vector<std::string> skipped;  // "path: reason", for files with a wanted extension
+  std::vector<std::string> files;  // canonical paths, sorted
+  struct Skipped {
+    std::string path;  // as found (or the directory, when the walk stopped early)
+    Status reason;
+  };
+  std::vector<Skipped> skipped;  // files with a wanted extension that are not listed, and why
 };
 
 // The regular files under `dir` (recursively; directory symlinks are not followed) whose name

@@ -48,7 +48,7 @@ Status ServeDirectories(catalog::Catalog& catalog, const std::vector<std::pair<s
     for (const auto& t : done) {
       if (t.status == catalog::TaskStatus::kSuccess) continue;
       ++failed;
-      fmt::print(stderr, "warning: dataset '{}': {}{}\n", name, t.storage_url.empty() ? "" : t.storage_url + ": ", t.message);
+      fmt::print(stderr, "warning: dataset '{}': {}\n", name, t.message);
     }
     ARROW_ASSIGN_OR_RAISE(auto segments, catalog.Segments(id));
     fmt::print(stderr, "dataset '{}': {} segment(s) from {} file(s) in {}{}\n", name, segments.size(),
@@ -129,7 +129,7 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   grpc::ResourceQuota quota("chunkhouse-server");
   quota.SetMaxThreads(limits.max_concurrent_calls + 4);
   builder.SetResourceQuota(quota);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_concurrent_calls);
+
   // Rerun's client pings every 30 s, even when idle: allow it.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

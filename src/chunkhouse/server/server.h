@@ -16,7 +16,8 @@ struct Limits {
   // A table inside a request may claim at most this many bytes uncompressed; refused before
   // anything is allocated.
   int64_t max_request_table_bytes = 64 << 20;
-  int max_concurrent_calls = 64;         // calls in progress at once (streams included)
+  int max_concurrent_calls = 64;         // calls in progress at once, each on a thread (FetchChunks apart)
+  int max_fetch_streams = 64;            // FetchChunks streams at once (no thread each; one message of memory)
   size_t max_open_files = 0;             // descriptors for registered files (0: a quarter of the limit)
   size_t max_sources_per_register = 10'000;    // URLs in one RegisterWithDataset
   size_t max_files_per_register = 100'000;     // files one registration may queue (directories expanded)

@@ -1,89 +1,17 @@
 // The server against hostile and careless clients: malformed requests (random bytes and mutated
 // valid requests, sent to every RPC), unknown entry ids, and streams cancelled half-way. After
 // each, the server must still answer correctly.
-#include <google/protobuf/descriptor.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
-#include <cstdio>
-#include <filesystem>
 #include <random>
-#include <regex>
-#include <string>
 
-#include "chunkhouse/base/ids.h"
-#include "chunkhouse/redap/cloud.grpc.pb.h"
+#include "chunkhouse/server/testing/server_process.h"
 
 namespace chunkhouse::server {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::Client;
+using testing::Methods;
+using testing::ServerProcess;
 namespace pb = rerun::cloud::v1alpha1;
-
-// `chunkhouse server` on a free port, serving one dataset of sample recordings.
-class ServerProcess {
- public:
-  ServerProcess() {
-    dir_ = fs::temp_directory_path() / ("chunkhouse_server_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_ / "recs");
-    for (int i = 0; i < 3; ++i) {
-      // Big enough that FetchChunks sends several messages (the server cuts them at ~1 MiB).
-      Run(std::string(CHUNKHOUSE_BIN) + " sample " + (dir_ / "recs" / ("rec" + std::to_string(i) + ".rrd")).string() +
-          " --frames 40000 --recording-id rec" + std::to_string(i) + " > /dev/null");
-    }
-    int out[2];
-    EXPECT_EQ(::pipe(out), 0);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
-      std::string data = "recs=" + (dir_ / "recs").string();
-      // CHUNKHOUSE_SERVER_BIN runs another build of the server, e.g. one with sanitizers.
-      const char* bin = std::getenv("CHUNKHOUSE_SERVER_BIN") ? std::getenv("CHUNKHOUSE_SERVER_BIN") : CHUNKHOUSE_BIN;
-      ::execl(bin, bin, "server", "--port", "0", "-d", data.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    FILE* f = ::fdopen(out[0], "r");
-    char line[512];
-    std::smatch m;
-    while (std::fgets(line, sizeof line, f)) {
-      std::string s(line);
-      if (std::regex_search(s, m, std::regex(R"(rerun\+http://([0-9.]+:[0-9]+))"))) {
-        target_ = m[1];
-        break;
-      }
-    }
-    stdout_ = f;  // kept open: the server must not get SIGPIPE
-  }
-
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    if (stdout_) std::fclose(stdout_);
-    fs::remove_all(dir_);
-  }
-
-  bool Alive() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
-  const std::string& target() const { return target_; }
-
- private:
-  static void Run(const std::string& cmd) { ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd; }
-
-  fs::path dir_;
-  pid_t pid_ = -1;
-  FILE* stdout_ = nullptr;
-  std::string target_;
-};
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -95,97 +23,26 @@ class ServerTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_FALSE(server_->target().empty()) << "the server did not start";
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(-1);  // one chunk of the test data is larger than gRPC's 4 MiB default
-    channel_ = grpc::CreateCustomChannel(server_->target(), grpc::InsecureChannelCredentials(), args);
-    stub_ = pb::RerunCloudService::NewStub(channel_);
+    client_ = std::make_unique<Client>(server_->target());
+    stub_ = &client_->stub();
   }
 
-  std::unique_ptr<grpc::ClientContext> Context(const std::string& entry = "") {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    if (!entry.empty()) ctx->AddMetadata("x-rerun-entry-id", entry);
-    return ctx;
+  auto Context(const std::string& entry = "") { return client_->Context(entry); }
+  std::string DatasetId() { return client_->DatasetId(); }
+  grpc::Status CallRaw(const std::string& method, const std::string& bytes, const std::string& entry = "") {
+    return client_->CallRaw(method, bytes, entry);
   }
-
-  std::string DatasetId() {
-    pb::FindEntriesRequest req;
-    pb::FindEntriesResponse resp;
-    auto ctx = Context();
-    EXPECT_TRUE(stub_->FindEntries(ctx.get(), req, &resp).ok());
-    for (const auto& e : resp.entries()) {
-      if (e.name() == "recs") return Tuid{e.id().id().time_ns(), e.id().id().inc()}.ToString();
-    }
-    ADD_FAILURE() << "no dataset 'recs'";
-    return "";
-  }
-
-  // The server still answers a real query: every chunk of the dataset, listed and fetched.
   void ExpectHealthy() {
     ASSERT_TRUE(server_->Alive()) << "the server died";
-    std::string id = DatasetId();
-    pb::QueryDatasetRequest req;
-    req.set_select_all_entity_paths(true);
-    auto ctx = Context(id);
-    auto reader = stub_->QueryDataset(ctx.get(), req);
-    pb::QueryDatasetResponse resp;
-    int parts = 0;
-    while (reader->Read(&resp)) ++parts;
-    auto st = reader->Finish();
-    ASSERT_TRUE(st.ok()) << st.error_code() << " " << st.error_message();
-    EXPECT_GE(parts, 1);
-  }
-
-  // Sends raw request bytes to a method of any kind; returns the call's status (never hangs:
-  // the context has a deadline).
-  grpc::Status CallRaw(const std::string& method, const std::string& bytes, const std::string& entry = "") {
-    grpc::GenericStub generic(channel_);
-    grpc::CompletionQueue cq;
-    auto ctx = Context(entry);
-    auto call = generic.PrepareCall(ctx.get(), method, &cq);
-    void* tag = nullptr;
-    bool ok = false;
-    call->StartCall(reinterpret_cast<void*>(1));
-    cq.Next(&tag, &ok);
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer request(&slice, 1);
-    call->Write(request, reinterpret_cast<void*>(2));
-    cq.Next(&tag, &ok);
-    call->WritesDone(reinterpret_cast<void*>(3));
-    cq.Next(&tag, &ok);
-    grpc::ByteBuffer response;
-    while (true) {
-      call->Read(&response, reinterpret_cast<void*>(4));
-      cq.Next(&tag, &ok);
-      if (!ok) break;
-    }
-    grpc::Status status;
-    call->Finish(&status, reinterpret_cast<void*>(5));
-    cq.Next(&tag, &ok);
-    cq.Shutdown();
-    while (cq.Next(&tag, &ok)) {
-    }
-    return status;
+    client_->ExpectHealthy();
   }
 
   static ServerProcess* server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<pb::RerunCloudService::Stub> stub_;
+  std::unique_ptr<Client> client_;
+  pb::RerunCloudService::Stub* stub_ = nullptr;
 };
 
 ServerProcess* ServerTest::server_ = nullptr;
-
-std::vector<std::string> Methods() {
-  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-      std::string(pb::RerunCloudService::service_full_name()));
-  std::vector<std::string> out;
-  for (int i = 0; service && i < service->method_count(); ++i) {
-    out.push_back("/" + service->full_name() + "/" + service->method(i)->name());
-  }
-  return out;
-}
-
-pb::FetchChunksRequest FetchAll(pb::RerunCloudService::Stub& stub, const std::string& entry);
 
 TEST_F(ServerTest, RandomBytesToEveryMethodGetAStatus) {
   std::mt19937 rng(7);
@@ -230,7 +87,7 @@ TEST_F(ServerTest, MutatedValidRequestsGetAStatus) {
     f.mutable_filter()->set_name("recs");
     seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/FindEntries", f.SerializeAsString());
     // Chunk keys and the Arrow IPC around them, as a client sends them back.
-    seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/FetchChunks", FetchAll(*stub_, entry).SerializeAsString());
+    seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/FetchChunks", client_->FetchAll(entry).SerializeAsString());
   }
   std::mt19937 rng(11);
   for (const auto& [method, valid] : seeds) {
@@ -307,23 +164,9 @@ TEST_F(ServerTest, EntryNameHeaderNamesTheDataset) {
   ExpectHealthy();
 }
 
-// Lists the dataset's chunks and asks for all of them.
-pb::FetchChunksRequest FetchAll(pb::RerunCloudService::Stub& stub, const std::string& entry) {
-  pb::QueryDatasetRequest req;
-  req.set_select_all_entity_paths(true);
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("x-rerun-entry-id", entry);
-  auto reader = stub.QueryDataset(&ctx, req);
-  pb::QueryDatasetResponse resp;
-  pb::FetchChunksRequest fetch;
-  while (reader->Read(&resp)) *fetch.add_chunk_infos() = resp.data();
-  EXPECT_TRUE(reader->Finish().ok());
-  return fetch;
-}
-
 TEST_F(ServerTest, StreamsCancelledHalfWayLeaveTheServerServing) {
   std::string entry = DatasetId();
-  pb::FetchChunksRequest fetch = FetchAll(*stub_, entry);
+  pb::FetchChunksRequest fetch = client_->FetchAll(entry);
   // Complete fetch first: how many messages a whole answer takes.
   int complete = 0;
   {

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "chunkhouse/redap/cloud.grpc.pb.h"
+#include "chunkhouse/server/fetch_stream.h"
 #include "chunkhouse/redap/ids.h"
 #include "chunkhouse/redap/query.h"
 #include "chunkhouse/redap/status.h"
@@ -69,7 +70,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> TaskTable(const std::vector<catalog:
   return redap::TaskTable(rows);
 }
 
-class CloudService final : public pb::RerunCloudService::Service {
+class CloudService final : public pb::RerunCloudService::WithCallbackMethod_FetchChunks<pb::RerunCloudService::Service> {
  public:
   CloudService(catalog::Catalog& catalog, DatasetTables& tables, const Limits& limits)
       : catalog_(catalog), tables_(tables), limits_(limits) {}
@@ -293,33 +294,10 @@ class CloudService final : public pb::RerunCloudService::Service {
     }));
   }
 
-  grpc::Status FetchChunks(grpc::ServerContext*, const pb::FetchChunksRequest* req,
-                           grpc::ServerWriter<pb::FetchChunksResponse>* writer) override {
-    pb::FetchChunksResponse response;
-    size_t pending_bytes = 0;
-    DatasetTables::ChunkReader chunks(tables_);
-    for (const auto& part : req->chunk_infos()) {
-      auto batch = rrd::DecodeDataframePart(part, rrd::Where{"FetchChunks request", 0},
-                                            static_cast<uint64_t>(limits_.max_request_table_bytes));
-      if (!batch.ok()) return ToGrpc(redap::RequestError(batch.status()));
-      auto keys = (*batch)->GetColumnByName(std::string(redap::col::kChunkKey));
-      if (!keys || keys->type_id() != arrow::Type::BINARY || keys->null_count() > 0) {
-        return ToGrpc(InvalidArgument("chunk_infos need a non-null binary chunk_key column"));
-      }
-      const auto& key_array = static_cast<const arrow::BinaryArray&>(*keys);
-      for (int64_t r = 0; r < key_array.length(); ++r) {
-        std::string* bytes = response.add_chunks();
-        if (auto st = chunks.Read(key_array.GetView(r), bytes); !st.ok()) return ToGrpc(st);
-        pending_bytes += bytes->size();
-        if (pending_bytes > (1u << 20)) {  // ~1 MiB per message: the client decodes while more arrive
-          writer->Write(response);
-          response.Clear();
-          pending_bytes = 0;
-        }
-      }
-    }
-    if (response.chunks_size() > 0) writer->Write(response);
-    return grpc::Status::OK;
+  // A callback stream: a client that stops reading holds no thread (see fetch_stream.h).
+  grpc::ServerWriteReactor<pb::FetchChunksResponse>* FetchChunks(grpc::CallbackServerContext*,
+                                                                 const pb::FetchChunksRequest* req) override {
+    return StartFetchStream(tables_, limits_, fetch_streams_, *req);
   }
 
  private:
@@ -361,6 +339,7 @@ class CloudService final : public pb::RerunCloudService::Service {
   catalog::Catalog& catalog_;
   DatasetTables& tables_;
   Limits limits_;
+  std::atomic<int> fetch_streams_{0};
 };
 
 }  // namespace
