@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the chunkhouse command with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)
-# and runs the server tests against it: the C++ malformed-request and disconnect tests, and the
-# Python server and client suites. Any sanitizer report stops the server, which fails the tests.
+# and runs the server tests against it: the C++ malformed-request, hostile-request and
+# disconnect tests, and the Python server, hostile-file and client suites. Any sanitizer report stops the server, which fails the tests.
 # Slow (a separate build): not part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +17,5 @@ ninja -C build-asan chunkhouse
 export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 CHUNKHOUSE_SERVER_BIN="$repo/build-asan/chunkhouse" build/chunkhouse_server_tests
 PYTHONPATH="$repo/build/python" CHUNKHOUSE_BIN="$repo/build-asan/chunkhouse" \
-  .venv/bin/python -m pytest -q tests/python/test_server.py tests/python/test_catalog_client.py
+  .venv/bin/python -m pytest -q tests/python/test_server.py tests/python/test_server_hostile.py \
+  tests/python/test_catalog_client.py

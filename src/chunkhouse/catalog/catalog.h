@@ -113,7 +113,8 @@ class Catalog {
   Result<std::vector<std::string>> Register(const std::string& dataset_id, const std::vector<std::string>& urls,
                                             OnDuplicate on_duplicate = OnDuplicate::kError);
   // The tasks, once each has finished or the timeout has passed (then unfinished ones are
-  // returned as they are).
+  // returned as they are). Finished tasks are forgotten after a while (the last 10,000 and those
+  // of the last minute are kept); an unknown task id is NotFound.
   Result<std::vector<Task>> WaitForTasks(const std::vector<std::string>& ids, std::chrono::milliseconds timeout);
   Result<std::vector<Segment>> Segments(const std::string& dataset_id);
 
@@ -129,6 +130,7 @@ class Catalog {
   Status RecordOne(Task& task, OnDuplicate on_duplicate, const IndexedFile& file);
   // A finished task, not queued: already done (unregistration) or failed before it started.
   std::string FinishedTask(const std::string& dataset_id, const std::string& url, const Status& result);
+  void Finished(const std::string& task_id);  // with mutex_ held
 
   Options options_;
   io::AllowedRoots allowed_;
@@ -136,6 +138,7 @@ class Catalog {
   std::mutex mutex_;  // guards db_, tasks_, queue_
   std::condition_variable changed_;
   std::map<std::string, Task> tasks_;
+  std::deque<std::pair<int64_t, std::string>> finished_;  // (when, task id), oldest first
   std::deque<std::pair<std::string, OnDuplicate>> queue_;
   std::vector<std::thread> workers_;
   bool stopping_ = false;

@@ -30,7 +30,22 @@ std::string Catalog::FinishedTask(const std::string& dataset_id, const std::stri
   t.error = KindOf(result);
   std::lock_guard lock(mutex_);
   tasks_[t.id] = t;
+  Finished(t.id);
   return t.id;
+}
+
+// Finished tasks are kept while clients may still ask for them: the last kKeep of them, and any
+// that finished less than kGrace ago. Without a bound, a long-running server's task table grows
+// with every registration it ever ran.
+void Catalog::Finished(const std::string& id) {
+  constexpr size_t kKeep = 10'000;
+  constexpr int64_t kGraceNs = 60'000'000'000;
+  const int64_t now = NowNs();
+  finished_.emplace_back(now, id);
+  while (finished_.size() > kKeep && finished_.front().first < now - kGraceNs) {
+    tasks_.erase(finished_.front().second);
+    finished_.pop_front();
+  }
 }
 
 Result<std::vector<std::string>> Catalog::Register(const std::string& dataset_id, const std::vector<std::string>& urls,
@@ -117,6 +132,7 @@ void Catalog::Work() {
         task.message = results[i].ok() ? "" : results[i].message();
         task.error = KindOf(results[i]);
         tasks_[task.id] = task;
+        Finished(task.id);
       }
     }
     changed_.notify_all();
