@@ -135,24 +135,81 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
     }
   }
   if (row_id_col < 0) return Status::Invalid(fmt::format("chunk {}: no RowId column", *id_text));
-  chunk->row_id_column_ = row_id_col;
-  ARROW_ASSIGN_OR_RAISE(chunk->batch_, chunk->Canonical(*batch));
-  return chunk;
+  Parts parts{chunk->id_, chunk->entity_path_, batch->column(row_id_col), {}, {}};
+  for (const auto& ic : chunk->indexes_) {
+    const auto* declared = batch->schema()->field(ic.column)->metadata().get();
+    std::optional<bool> sorted;
+    if (meta::Get(declared, meta::kIsSorted)) sorted = ic.is_sorted;  // declared: trusted, as Rerun does
+    parts.timelines.push_back({ic.timeline, batch->column(ic.column), sorted});
+  }
+  for (const auto& cc : chunk->components_) parts.components.emplace_back(cc.descriptor, batch->column(cc.column));
+  return Assemble(std::move(parts), /*check=*/false);
+}
+
+Result<std::shared_ptr<Chunk>> Chunk::Make(Parts parts) { return Assemble(std::move(parts), /*check=*/true); }
+
+Chunk::Parts Chunk::parts() const {
+  Parts p{id_, entity_path_, batch_->column(row_id_column_), {}, {}};
+  for (const auto& ic : indexes_) p.timelines.push_back({ic.timeline, batch_->column(ic.column), ic.is_sorted});
+  for (const auto& cc : components_) p.components.emplace_back(cc.descriptor, batch_->column(cc.column));
+  return p;
 }
 
 // The batch as Rerun itself renders a chunk: canonical names, nullability and metadata,
 // computed sortedness where none was declared, unknown keys dropped. Arrays are shared.
-Result<std::shared_ptr<arrow::RecordBatch>> Chunk::Canonical(const arrow::RecordBatch& batch) {
+Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
+  auto chunk = std::shared_ptr<Chunk>(new Chunk());
+  chunk->id_ = parts.id;
+  chunk->entity_path_ = CanonicalEntityPath(std::move(parts.entity_path));
+  if (!parts.row_ids) return Status::Invalid(fmt::format("chunk for {}: no row ids", chunk->entity_path_));
+  const int64_t n = parts.row_ids->length();
+  if (check) {
+    // What FromRecordBatch checks of a parsed batch, for parts put together by hand.
+    auto malformed = [&](std::string what) {
+      return Status::Invalid(fmt::format("Detected malformed chunk for {}: {}", chunk->entity_path_, what));
+    };
+    const auto& rt = *parts.row_ids->type();
+    if (rt.id() != arrow::Type::FIXED_SIZE_BINARY || static_cast<const arrow::FixedSizeBinaryType&>(rt).byte_width() != 16) {
+      return malformed(fmt::format("row ids have type {}, expected fixed_size_binary[16]", rt.ToString()));
+    }
+    if (parts.row_ids->null_count() != 0) return malformed("row ids contain nulls");
+    std::set<std::string> names;
+    for (const auto& tc : parts.timelines) {
+      if (tc.timeline.name.empty()) return Status::Invalid("Invalid `TimelineName`: must not be empty");
+      if (!names.insert(tc.timeline.name).second) return malformed(fmt::format("timeline '{}' appears twice", tc.timeline.name));
+      if (tc.values->length() != n) {
+        return malformed(fmt::format("All timelines in a chunk must have the same number of timestamps, matching the "
+                                     "number of row IDs. Found {} row IDs but {} timestamps for timeline '{}'",
+                                     n, tc.values->length(), tc.timeline.name));
+      }
+      if (!TimeTypeFromArrow(*tc.values->type()) || tc.values->null_count() != 0) {
+        return malformed(fmt::format("Invalid data_type for timeline: {}", tc.timeline.name));
+      }
+    }
+    names.clear();
+    for (const auto& [d, a] : parts.components) {
+      if (d.component.empty()) return Status::Invalid("Invalid `ComponentIdentifier`: must not be empty");
+      if (!names.insert(d.component).second) return malformed(fmt::format("component '{}' appears twice", d.component));
+      if (a->type_id() != arrow::Type::LIST) {
+        return malformed(fmt::format("component '{}' has type {}, expected a list", d.component, a->type()->ToString()));
+      }
+      if (a->length() != n) {
+        return malformed(fmt::format("All component batches in a chunk must have the same number of rows, matching "
+                                     "the number of row IDs. Found {} row IDs but {} rows for component batch {}",
+                                     n, a->length(), d.component));
+      }
+    }
+  }
   // Column order: RowId, timelines by (name, type), components by descriptor.
-  std::sort(indexes_.begin(), indexes_.end(), [](const IndexColumn& a, const IndexColumn& b) {
+  std::sort(parts.timelines.begin(), parts.timelines.end(), [](const TimeColumn& a, const TimeColumn& b) {
     return std::pair(a.timeline.name, a.timeline.type) < std::pair(b.timeline.name, b.timeline.type);
   });
-  std::sort(components_.begin(), components_.end(),
-            [](const ComponentColumn& a, const ComponentColumn& b) { return a.descriptor < b.descriptor; });
+  std::sort(parts.components.begin(), parts.components.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   arrow::FieldVector fields;
   arrow::ArrayVector columns;
   {
-    const auto& ids = static_cast<const arrow::FixedSizeBinaryArray&>(*batch.column(row_id_column_));
+    const auto& ids = static_cast<const arrow::FixedSizeBinaryArray&>(*parts.row_ids);
     bool sorted = true;
     for (int64_t i = 1; i < ids.length() && sorted; ++i) {
       sorted = std::memcmp(ids.GetValue(i - 1), ids.GetValue(i), 16) <= 0;
@@ -163,45 +220,46 @@ Result<std::shared_ptr<arrow::RecordBatch>> Chunk::Canonical(const arrow::Record
     md->Append(std::string(meta::kExtensionMetadata), std::string(meta::kRowIdNamespace));
     if (sorted) md->Append(std::string(meta::kIsSorted), "true");
     fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false, md));
-    columns.push_back(batch.column(row_id_column_));
-    row_id_column_ = 0;
+    columns.push_back(parts.row_ids);
+    chunk->row_id_column_ = 0;
   }
-  for (auto& ic : indexes_) {
-    const auto* declared = batch.schema()->field(ic.column)->metadata().get();
-    if (!meta::Get(declared, meta::kIsSorted)) {
-      const int64_t* v = batch.column_data(ic.column)->GetValues<int64_t>(1);
-      ic.is_sorted = std::is_sorted(v, v + batch.num_rows());
-    }
-    auto md = std::make_shared<arrow::KeyValueMetadata>();
-    md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
-    md->Append(std::string(meta::kIndexName), ic.timeline.name);
-    if (ic.is_sorted) md->Append(std::string(meta::kIsSorted), "true");
-    auto type = TimeArrowType(ic.timeline.type);
-    auto column = batch.column(ic.column);
+  for (auto& tc : parts.timelines) {
+    auto type = TimeArrowType(tc.timeline.type);
+    auto column = tc.values;
     if (!column->type()->Equals(*type)) {  // e.g. a timestamp with a time zone
       ARROW_ASSIGN_OR_RAISE(column, column->View(type));
     }
-    ic.column = static_cast<int>(fields.size());
-    fields.push_back(arrow::field(ic.timeline.name, type, true, md));
+    bool sorted = tc.is_sorted.value_or(false);
+    if (!tc.is_sorted) {
+      const int64_t* v = column->data()->GetValues<int64_t>(1);
+      sorted = std::is_sorted(v, v + n);
+    }
+    auto md = std::make_shared<arrow::KeyValueMetadata>();
+    md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
+    md->Append(std::string(meta::kIndexName), tc.timeline.name);
+    if (sorted) md->Append(std::string(meta::kIsSorted), "true");
+    chunk->indexes_.push_back({tc.timeline, static_cast<int>(fields.size()), sorted});
+    fields.push_back(arrow::field(tc.timeline.name, type, true, md));
     columns.push_back(std::move(column));
   }
-  for (auto& cc : components_) {
-    auto column = batch.column(cc.column);
+  for (auto& [d, a] : parts.components) {
+    auto column = a;
     const auto& lt = static_cast<const arrow::ListType&>(*column->type());
     auto type = arrow::list(arrow::field("item", lt.value_type(), true));
     if (!lt.Equals(*type)) {
       ARROW_ASSIGN_OR_RAISE(column, column->View(type));
     }
-    cc.column = static_cast<int>(fields.size());
-    fields.push_back(arrow::field(cc.descriptor.component, type, true, cc.descriptor.ToFieldMetadata()));
+    chunk->components_.push_back({d, static_cast<int>(fields.size())});
+    fields.push_back(arrow::field(d.component, type, true, d.ToFieldMetadata()));
     columns.push_back(std::move(column));
   }
   auto smd = std::make_shared<arrow::KeyValueMetadata>();
   smd->Append(std::string(meta::kSorbetVersion), std::string(meta::kCurrentSorbetVersion));
-  smd->Append(std::string(meta::kChunkId), ChunkIdString(id_));
-  smd->Append(std::string(meta::kEntityPath), entity_path_);
-  row_ids_ = static_cast<const arrow::FixedSizeBinaryArray&>(*columns[0]).GetValue(0);
-  return arrow::RecordBatch::Make(arrow::schema(fields, smd), batch.num_rows(), columns);
+  smd->Append(std::string(meta::kChunkId), ChunkIdString(chunk->id_));
+  smd->Append(std::string(meta::kEntityPath), chunk->entity_path_);
+  chunk->batch_ = arrow::RecordBatch::Make(arrow::schema(fields, smd), n, columns);
+  chunk->row_ids_ = static_cast<const arrow::FixedSizeBinaryArray&>(*columns[0]).GetValue(0);
+  return chunk;
 }
 
 int64_t Chunk::num_rows() const { return batch_->num_rows(); }
@@ -260,12 +318,23 @@ Chunk::ComponentTimeStats Chunk::ComponentStatsOn(const IndexColumn& index,
 }
 
 std::string Chunk::Summary() const {
-  std::vector<std::string> tl, cols;
-  for (const auto& ic : indexes_) tl.push_back(ic.timeline.name);
-  std::sort(tl.begin(), tl.end());
-  for (const auto& cc : components_) cols.push_back(cc.descriptor.component);
-  return fmt::format("{}  rows={}  static={}  timelines=[{}]  cols=[{}]", entity_path_, num_rows(),
-                     is_static() ? "True" : "False", fmt::join(tl, ", "), fmt::join(cols, ", "));
+  std::vector<std::string> timelines, columns;
+  for (const auto& ic : indexes_) timelines.push_back(ic.timeline.name);
+  for (const auto& cc : components_) columns.push_back(cc.descriptor.component);
+  return SummaryLine(entity_path_, num_rows(), is_static(), std::move(timelines), std::move(columns));
+}
+
+std::string SummaryLine(std::string_view entity_path, int64_t rows, bool is_static, std::vector<std::string> timelines,
+                        std::vector<std::string> components) {
+  auto quoted = [](std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i) out += fmt::format("{}'{}'", i ? ", " : "", names[i]);
+    return out;
+  };
+  components.insert(components.end(), timelines.begin(), timelines.end());
+  return fmt::format("{} rows={} static={} timelines=[{}] cols=[{}]", entity_path, rows, is_static ? "True" : "False",
+                     quoted(std::move(timelines)), quoted(std::move(components)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,12 +387,7 @@ Result<std::shared_ptr<Chunk>> ChunkBuilder::Build() {
     Tuid first = Tuid::New();
     for (int64_t i = 0; i < n; ++i) row_ids_.push_back(Tuid{first.time_ns, first.inc + static_cast<uint64_t>(i)});
   }
-  Tuid id = id_.value_or(Tuid::New());
-
-  // Only what identifies each column; ordering, sortedness flags and the rest of the
-  // metadata come from the canonical form FromRecordBatch gives every chunk.
-  arrow::FieldVector fields;
-  arrow::ArrayVector columns;
+  Chunk::Parts parts{id_.value_or(Tuid::New()), entity_path_, nullptr, {}, {}};
   {
     arrow::FixedSizeBinaryBuilder b(arrow::fixed_size_binary(16));
     ARROW_RETURN_NOT_OK(b.Reserve(n));
@@ -332,33 +396,18 @@ Result<std::shared_ptr<Chunk>> ChunkBuilder::Build() {
       row_ids_[i].ToBytes(bytes);
       b.UnsafeAppend(bytes);
     }
-    ARROW_ASSIGN_OR_RAISE(auto arr, b.Finish());
-    fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false,
-                                  arrow::key_value_metadata({std::string(meta::kKind)}, {std::string(meta::kKindControl)})));
-    columns.push_back(arr);
+    ARROW_ASSIGN_OR_RAISE(parts.row_ids, b.Finish());
   }
-  for (const auto& [tl, v] : indexes_) {
+  for (auto& [tl, v] : indexes_) {
     if (std::find(v.begin(), v.end(), kStaticTime) != v.end()) {
       return Status::Invalid(fmt::format("chunk builder for {}: timeline {} contains i64::MIN",
                                          entity_path_, tl.name));
     }
-    auto data = arrow::ArrayData::Make(TimeArrowType(tl.type), n, {nullptr, arrow::Buffer::FromVector(v)}, 0);
-    fields.push_back(arrow::field(tl.name, TimeArrowType(tl.type), true,
-                                  arrow::key_value_metadata({std::string(meta::kKind), std::string(meta::kIndexName)},
-                                                            {std::string(meta::kKindIndex), tl.name})));
-    columns.push_back(arrow::MakeArray(data));
+    auto data = arrow::ArrayData::Make(TimeArrowType(tl.type), n, {nullptr, arrow::Buffer::FromVector(std::move(v))}, 0);
+    parts.timelines.push_back({tl, arrow::MakeArray(data), std::nullopt});
   }
-  for (const auto& [d, a] : components_) {
-    fields.push_back(arrow::field(d.component, a->type(), true, d.ToFieldMetadata()));
-    columns.push_back(a);
-  }
-  auto smd = std::make_shared<arrow::KeyValueMetadata>();
-  smd->Append(std::string(meta::kSorbetVersion), std::string(meta::kCurrentSorbetVersion));
-  smd->Append(std::string(meta::kChunkId), ChunkIdString(id));
-  smd->Append(std::string(meta::kEntityPath), entity_path_);
-  auto batch = arrow::RecordBatch::Make(arrow::schema(fields, smd), n, columns);
-  ARROW_RETURN_NOT_OK(batch->ValidateFull());
-  return Chunk::FromRecordBatch(batch);
+  for (auto& [d, a] : components_) parts.components.emplace_back(d, a);
+  return Chunk::Make(std::move(parts));
 }
 
 }  // namespace chunkhouse

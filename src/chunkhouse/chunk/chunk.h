@@ -32,6 +32,24 @@ class Chunk {
   // legal time types without nulls, list-typed data columns, no duplicates.
   static Result<std::shared_ptr<Chunk>> FromRecordBatch(std::shared_ptr<arrow::RecordBatch> batch);
 
+  // A chunk's pieces, in any order: what operations take apart and put together again.
+  struct TimeColumn {
+    Timeline timeline;
+    std::shared_ptr<arrow::Array> values;  // 64-bit (int64, duration or timestamp), no nulls
+    std::optional<bool> is_sorted;         // computed when not known
+  };
+  struct Parts {
+    Tuid id;
+    std::string entity_path;
+    std::shared_ptr<arrow::Array> row_ids;  // FixedSizeBinary(16), no nulls
+    std::vector<TimeColumn> timelines;
+    std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> components;  // List arrays
+  };
+  // The canonical chunk of these parts (columns ordered, metadata written, sortedness
+  // computed). Lengths, types and duplicate names are checked: a malformed chunk is an error.
+  static Result<std::shared_ptr<Chunk>> Make(Parts parts);
+  Parts parts() const;
+
   const Tuid& id() const { return id_; }
   const std::string& entity_path() const { return entity_path_; }
   int64_t num_rows() const;
@@ -57,11 +75,12 @@ class Chunk {
   };
   ComponentTimeStats ComponentStatsOn(const IndexColumn& index, const ComponentColumn& c) const;
 
-  // "{entity}  rows={n}  static={True|False}  timelines=[..]  cols=[..]", as Rerun's summary().
+  // "{entity} rows={n} static={True|False} timelines=['a', 'b'] cols=['C', 'a', 'b']", as
+  // Rerun's ChunkStore.summary() writes a chunk's line.
   std::string Summary() const;
 
  private:
-  Result<std::shared_ptr<arrow::RecordBatch>> Canonical(const arrow::RecordBatch& batch);
+  static Result<std::shared_ptr<Chunk>> Assemble(Parts parts, bool check);
 
   std::shared_ptr<arrow::RecordBatch> batch_;
   Tuid id_;
@@ -90,6 +109,12 @@ class ChunkBuilder {
   std::vector<std::pair<Timeline, std::vector<int64_t>>> indexes_;
   std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> components_;
 };
+
+// One line of Rerun's ChunkStore.summary(): "{entity} rows={n} static={True|False}
+// timelines=['a', 'b'] cols=['C', 'a', 'b']" (names sorted and quoted; cols = components and
+// timelines together).
+std::string SummaryLine(std::string_view entity_path, int64_t rows, bool is_static, std::vector<std::string> timelines,
+                        std::vector<std::string> components);
 
 // Rewrites a record batch of an older Sorbet version into the current layout (0.1.3).
 // Returns the batch unchanged when it is already current.

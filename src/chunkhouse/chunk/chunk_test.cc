@@ -47,7 +47,7 @@ TEST(ChunkBuilder, BuildsCanonicalLayout) {
   EXPECT_EQ(stats.num_rows, 2u);
   EXPECT_EQ(stats.range->min, 2);
   EXPECT_EQ(stats.range->max, 3);
-  EXPECT_EQ(c.Summary(), "/plot  rows=3  static=False  timelines=[a_time, frame]  cols=[Scalars:scalars]");
+  EXPECT_EQ(c.Summary(), "/plot rows=3 static=False timelines=['a_time', 'frame'] cols=['Scalars:scalars', 'a_time', 'frame']");
   // Re-parsing the batch gives the same chunk.
   auto again = Chunk::FromRecordBatch(c.batch());
   ASSERT_TRUE(again.ok());

@@ -1,0 +1,194 @@
+#include "chunkhouse/chunk/ops.h"
+
+#include <arrow/array.h>
+#include <arrow/array/concatenate.h>
+#include <arrow/buffer.h>
+#include <arrow/compute/api_vector.h>
+#include <arrow/util/byte_size.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+namespace chunkhouse {
+
+namespace {
+
+// Every array of the parts through `f` (row ids, time columns, component columns).
+template <typename F>
+Status MapArrays(Chunk::Parts& parts, F&& f) {
+  ARROW_ASSIGN_OR_RAISE(parts.row_ids, f(parts.row_ids));
+  for (auto& tc : parts.timelines) {
+    ARROW_ASSIGN_OR_RAISE(tc.values, f(tc.values));
+    tc.is_sorted.reset();  // recomputed
+  }
+  for (auto& component : parts.components) {
+    ARROW_ASSIGN_OR_RAISE(component.second, f(component.second));
+  }
+  return Status::OK();
+}
+
+bool IsIdentity(const std::vector<int64_t>& indices, int64_t n) {
+  if (static_cast<int64_t>(indices.size()) != n) return false;
+  for (int64_t i = 0; i < n; ++i) {
+    if (indices[static_cast<size_t>(i)] != i) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Chunk>> SliceRows(const Chunk& chunk, int64_t offset, int64_t length) {
+  if (offset < 0 || length < 0 || offset + length > chunk.num_rows()) {
+    return Status::IndexError(fmt::format("rows {}..{} of a {}-row chunk", offset, offset + length, chunk.num_rows()));
+  }
+  auto parts = chunk.parts();
+  parts.id = Tuid::New();
+  ARROW_RETURN_NOT_OK(MapArrays(parts, [&](const std::shared_ptr<arrow::Array>& a) -> Result<std::shared_ptr<arrow::Array>> {
+    return a->Slice(offset, length);
+  }));
+  return Chunk::Make(std::move(parts));
+}
+
+Result<std::shared_ptr<Chunk>> TakeRows(const Chunk& chunk, const std::vector<int64_t>& indices) {
+  auto parts = chunk.parts();
+  parts.id = Tuid::New();
+  auto index_array = std::make_shared<arrow::Int64Array>(static_cast<int64_t>(indices.size()),
+                                                         arrow::Buffer::Wrap(indices.data(), indices.size()));
+  ARROW_RETURN_NOT_OK(MapArrays(parts, [&](const std::shared_ptr<arrow::Array>& a) {
+    return arrow::compute::Take(*a, *index_array);
+  }));
+  return Chunk::Make(std::move(parts));
+}
+
+Result<std::shared_ptr<Chunk>> KeepComponents(const Chunk& chunk, const std::vector<std::string>& keep) {
+  auto parts = chunk.parts();
+  const std::set<std::string> wanted(keep.begin(), keep.end());
+  std::erase_if(parts.components, [&](const auto& c) { return !wanted.count(c.first.component); });
+  if (parts.components.empty()) return nullptr;
+  parts.id = Tuid::New();
+  return Chunk::Make(std::move(parts));
+}
+
+Result<std::shared_ptr<Chunk>> DropComponents(const std::shared_ptr<Chunk>& chunk, const std::vector<std::string>& drop) {
+  auto parts = chunk->parts();
+  const std::set<std::string> unwanted(drop.begin(), drop.end());
+  const size_t before = parts.components.size();
+  std::erase_if(parts.components, [&](const auto& c) { return unwanted.count(c.first.component) > 0; });
+  if (parts.components.size() == before) return chunk;
+  if (parts.components.empty()) return nullptr;
+  parts.id = Tuid::New();
+  return Chunk::Make(std::move(parts));
+}
+
+Result<std::shared_ptr<Chunk>> WithEntityPath(const Chunk& chunk, const std::string& entity_path) {
+  auto parts = chunk.parts();
+  parts.id = Tuid::New();
+  parts.entity_path = entity_path;
+  return Chunk::Make(std::move(parts));
+}
+
+std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n) {
+  auto bytes = arrow::AllocateBuffer(16 * n).ValueOrDie();
+  for (int64_t i = 0; i < n; ++i) {
+    Tuid{chunk_id.time_ns, chunk_id.inc + 1 + static_cast<uint64_t>(i)}.ToBytes(bytes->mutable_data() + 16 * i);
+  }
+  return std::make_shared<arrow::FixedSizeBinaryArray>(arrow::fixed_size_binary(16), n,
+                                                       std::shared_ptr<arrow::Buffer>(std::move(bytes)));
+}
+
+Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk) {
+  const int64_t n = chunk.num_rows();
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  // Lexicographic by each timeline's value, timelines in name order (indexes() is).
+  std::vector<const int64_t*> times;
+  for (const auto& ic : chunk.indexes()) times.push_back(chunk.time_values(ic));
+  if (!times.empty()) {
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+      for (const int64_t* t : times) {
+        if (t[a] != t[b]) return t[a] < t[b];
+      }
+      return false;
+    });
+  }
+  std::shared_ptr<Chunk> sorted;
+  if (IsIdentity(order, n)) {
+    auto parts = chunk.parts();
+    ARROW_ASSIGN_OR_RAISE(sorted, Chunk::Make(std::move(parts)));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(sorted, TakeRows(chunk, order));
+  }
+  auto parts = sorted->parts();
+  parts.id = Tuid::New();
+  parts.row_ids = SequentialRowIds(parts.id, n);
+  return Chunk::Make(std::move(parts));
+}
+
+Result<std::shared_ptr<Chunk>> SortedByTime(const std::shared_ptr<Chunk>& chunk, const std::string& timeline) {
+  const auto* ic = chunk->FindIndex(timeline);
+  if (ic == nullptr || ic->is_sorted) return chunk;
+  const int64_t n = chunk->num_rows();
+  const int64_t* t = chunk->time_values(*ic);
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return t[a] != t[b] ? t[a] < t[b] : chunk->row_id(a) < chunk->row_id(b);
+  });
+  ARROW_ASSIGN_OR_RAISE(auto sorted, TakeRows(*chunk, order));
+  auto parts = sorted->parts();
+  parts.id = chunk->id();
+  return Chunk::Make(std::move(parts));
+}
+
+bool Concatenable(const Chunk& a, const Chunk& b) {
+  if (a.entity_path() != b.entity_path()) return false;
+  if (a.indexes().size() != b.indexes().size() || a.components().size() != b.components().size()) return false;
+  for (size_t i = 0; i < a.indexes().size(); ++i) {
+    if (!(a.indexes()[i].timeline == b.indexes()[i].timeline)) return false;
+  }
+  for (size_t i = 0; i < a.components().size(); ++i) {
+    const auto& ca = a.components()[i];
+    const auto& cb = b.components()[i];
+    if (!(ca.descriptor == cb.descriptor)) return false;
+    if (!a.column(ca.column).type()->Equals(*b.column(cb.column).type())) return false;
+  }
+  return true;
+}
+
+Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chunk>>& chunks) {
+  if (chunks.empty()) return Status::Invalid("nothing to concatenate");
+  if (chunks.size() == 1) return chunks[0];
+  for (size_t i = 1; i < chunks.size(); ++i) {
+    if (!Concatenable(*chunks[0], *chunks[i])) {
+      return Status::Invalid(fmt::format("chunks {} and {} of {} cannot be concatenated (different columns)",
+                                         ChunkIdString(chunks[0]->id()), ChunkIdString(chunks[i]->id()),
+                                         chunks[0]->entity_path()));
+    }
+  }
+  std::vector<Chunk::Parts> all;
+  for (const auto& c : chunks) all.push_back(c->parts());
+  Chunk::Parts out = all[0];
+  out.id = Tuid::New();
+  auto concat = [&](auto get) -> Result<std::shared_ptr<arrow::Array>> {
+    arrow::ArrayVector pieces;
+    for (auto& p : all) pieces.push_back(get(p));
+    return arrow::Concatenate(pieces);
+  };
+  ARROW_ASSIGN_OR_RAISE(out.row_ids, concat([](Chunk::Parts& p) { return p.row_ids; }));
+  for (size_t i = 0; i < out.timelines.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(out.timelines[i].values, concat([&](Chunk::Parts& p) { return p.timelines[i].values; }));
+    out.timelines[i].is_sorted.reset();
+  }
+  for (size_t i = 0; i < out.components.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(out.components[i].second, concat([&](Chunk::Parts& p) { return p.components[i].second; }));
+  }
+  return Chunk::Make(std::move(out));
+}
+
+int64_t ByteSize(const Chunk& chunk) {
+  auto size = arrow::util::ReferencedBufferSize(*chunk.batch());
+  return size.ok() ? *size : arrow::util::TotalBufferSize(*chunk.batch());
+}
+
+}  // namespace chunkhouse

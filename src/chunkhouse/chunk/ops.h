@@ -1,0 +1,48 @@
+#pragma once
+// Operations on chunks: each returns a new chunk (chunks are immutable) sharing the arrays it
+// does not change. Identity rules follow Rerun's: an operation that changes which rows or columns
+// a chunk holds gives it a fresh chunk id; row ids are kept unless said otherwise.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chunkhouse/chunk/chunk.h"
+
+namespace chunkhouse {
+
+// Rows [offset, offset + length), with a fresh chunk id.
+Result<std::shared_ptr<Chunk>> SliceRows(const Chunk& chunk, int64_t offset, int64_t length);
+
+// Rows in the order given by `indices` (each in [0, num_rows)), with a fresh chunk id.
+Result<std::shared_ptr<Chunk>> TakeRows(const Chunk& chunk, const std::vector<int64_t>& indices);
+
+// Only the component columns `keep` selects (by identifier); timelines and row ids kept, fresh
+// chunk id. Null when no listed component is present.
+Result<std::shared_ptr<Chunk>> KeepComponents(const Chunk& chunk, const std::vector<std::string>& keep);
+// Without the component columns `drop` names: the same chunk (same id) when none of them is
+// present, a chunk with a fresh id otherwise, null when no component would remain.
+Result<std::shared_ptr<Chunk>> DropComponents(const std::shared_ptr<Chunk>& chunk, const std::vector<std::string>& drop);
+
+// The same data at another entity path, with a fresh chunk id.
+Result<std::shared_ptr<Chunk>> WithEntityPath(const Chunk& chunk, const std::string& entity_path);
+
+// Rows stably sorted by their time values (timelines in name order), then a fresh chunk id and
+// fresh sequential row ids: what Rerun does to a chunk it builds from columns.
+Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk);
+// Fresh, strictly increasing row ids for `n` rows: the chunk id's time, counters after it.
+std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n);
+
+// Rows sorted by (time on `timeline`, row id) when they are not already: for a chunk that will
+// be merged or queried by that timeline. Keeps the chunk id.
+Result<std::shared_ptr<Chunk>> SortedByTime(const std::shared_ptr<Chunk>& chunk, const std::string& timeline);
+
+// Whether two chunks can be concatenated: same entity, same timelines (names and types), same
+// component identifiers with the same datatypes.
+bool Concatenable(const Chunk& a, const Chunk& b);
+// The rows of `chunks` (all concatenable) as one chunk with a fresh id, row ids kept.
+Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chunk>>& chunks);
+
+// Bytes the chunk's buffers hold (shared buffers counted once per chunk, slices by their size).
+int64_t ByteSize(const Chunk& chunk);
+
+}  // namespace chunkhouse
