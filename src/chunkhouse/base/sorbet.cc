@@ -1,5 +1,7 @@
 #include "chunkhouse/base/sorbet.h"
 
+#include <algorithm>
+
 #include <arrow/type.h>
 #include <arrow/util/key_value_metadata.h>
 
@@ -109,6 +111,15 @@ std::shared_ptr<arrow::Field> IndexRangeField(const Timeline& t, std::string_vie
 
 std::shared_ptr<arrow::KeyValueMetadata> SchemaMetadata() {
   return meta::Make({std::string(meta::kSorbetVersion)}, {std::string(meta::kCurrentSorbetVersion)});
+}
+
+void Schema::Sort() {
+  std::sort(timelines.begin(), timelines.end(),
+            [](const Timeline& a, const Timeline& b) { return std::pair(a.name, a.type) < std::pair(b.name, b.type); });
+  std::sort(columns.begin(), columns.end(), [](const Column& a, const Column& b) {
+    if (!(a.entity == b.entity)) return a.entity < b.entity;
+    return a.descriptor < b.descriptor;
+  });
 }
 
 const Timeline* Schema::FindTimeline(std::string_view name) const {

@@ -109,6 +109,8 @@ struct Schema {
   std::vector<Column> columns;
 
   const Timeline* FindTimeline(std::string_view name) const;
+  // Canonical order: timelines by (name, type), columns by (entity, descriptor).
+  void Sort();
   // Reads a dataframe schema (a manifest's, a server's dataset schema), keeping its order.
   // Control columns are skipped; an index column of a non-time type is an error.
   static Result<Schema> FromArrow(const arrow::Schema& schema, std::string_view where);

@@ -219,6 +219,7 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
     md->Append(std::string(meta::kExtensionName), std::string(meta::kTuidExtension));
     md->Append(std::string(meta::kExtensionMetadata), std::string(meta::kRowIdNamespace));
     if (sorted) md->Append(std::string(meta::kIsSorted), "true");
+    chunk->row_ids_sorted_ = sorted;
     fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false, md));
     columns.push_back(parts.row_ids);
     chunk->row_id_column_ = 0;
@@ -312,6 +313,40 @@ Chunk::ComponentTimeStats Chunk::ComponentStatsOn(const IndexColumn& index,
     } else {
       out.range->min = std::min(out.range->min, v[r]);
       out.range->max = std::max(out.range->max, v[r]);
+    }
+  }
+  return out;
+}
+
+bool Chunk::all_timelines_sorted() const {
+  return std::all_of(indexes_.begin(), indexes_.end(), [](const IndexColumn& ic) { return ic.is_sorted; });
+}
+
+std::optional<std::pair<Tuid, Tuid>> Chunk::RowIdRange() const {
+  const int64_t n = num_rows();
+  if (n == 0) return std::nullopt;
+  if (row_ids_sorted_) return std::pair(row_id(0), row_id(n - 1));
+  Tuid lo = row_id(0), hi = lo;
+  for (int64_t r = 1; r < n; ++r) {
+    Tuid id = row_id(r);
+    lo = std::min(lo, id);
+    hi = std::max(hi, id);
+  }
+  return std::pair(lo, hi);
+}
+
+std::optional<std::pair<Tuid, Tuid>> Chunk::RowIdRangeOf(const ComponentColumn& c) const {
+  const arrow::Array& col = *batch_->column(c.column);
+  if (col.null_count() == 0) return RowIdRange();
+  std::optional<std::pair<Tuid, Tuid>> out;
+  for (int64_t r = 0; r < num_rows(); ++r) {
+    if (col.IsNull(r)) continue;
+    Tuid id = row_id(r);
+    if (!out) {
+      out = std::pair(id, id);
+    } else {
+      out->first = std::min(out->first, id);
+      out->second = std::max(out->second, id);
     }
   }
   return out;

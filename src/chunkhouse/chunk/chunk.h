@@ -55,6 +55,10 @@ class Chunk {
   int64_t num_rows() const;
   int num_columns() const;
   bool is_static() const { return indexes_.empty(); }
+  // Rows in ascending row-id order (what Rerun's store requires of an inserted chunk).
+  bool row_ids_sorted() const { return row_ids_sorted_; }
+  // Every timeline's times ascending with the rows (vacuously true for a static chunk).
+  bool all_timelines_sorted() const;
   const std::vector<IndexColumn>& indexes() const { return indexes_; }
   const std::vector<ComponentColumn>& components() const { return components_; }
   const std::shared_ptr<arrow::RecordBatch>& batch() const { return batch_; }
@@ -74,6 +78,10 @@ class Chunk {
     uint64_t num_rows = 0;
   };
   ComponentTimeStats ComponentStatsOn(const IndexColumn& index, const ComponentColumn& c) const;
+  // Smallest and largest row id among the rows where the component is non-null.
+  std::optional<std::pair<Tuid, Tuid>> RowIdRangeOf(const ComponentColumn& c) const;
+  // Smallest and largest row id of the chunk.
+  std::optional<std::pair<Tuid, Tuid>> RowIdRange() const;
 
   // "{entity} rows={n} static={True|False} timelines=['a', 'b'] cols=['C', 'a', 'b']", as
   // Rerun's ChunkStore.summary() writes a chunk's line.
@@ -87,6 +95,7 @@ class Chunk {
   std::string entity_path_;
   int row_id_column_ = 0;
   const uint8_t* row_ids_ = nullptr;  // 16 big-endian bytes per row
+  bool row_ids_sorted_ = true;
   std::vector<IndexColumn> indexes_;
   std::vector<ComponentColumn> components_;
 };

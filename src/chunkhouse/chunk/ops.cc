@@ -143,15 +143,13 @@ Result<std::shared_ptr<Chunk>> SortedByTime(const std::shared_ptr<Chunk>& chunk,
 
 bool Concatenable(const Chunk& a, const Chunk& b) {
   if (a.entity_path() != b.entity_path()) return false;
-  if (a.indexes().size() != b.indexes().size() || a.components().size() != b.components().size()) return false;
-  for (size_t i = 0; i < a.indexes().size(); ++i) {
+  if (a.indexes().size() != b.indexes().size()) return false;
+  for (size_t i = 0; i < a.indexes().size(); ++i) {  // both in canonical (name, type) order
     if (!(a.indexes()[i].timeline == b.indexes()[i].timeline)) return false;
   }
-  for (size_t i = 0; i < a.components().size(); ++i) {
-    const auto& ca = a.components()[i];
-    const auto& cb = b.components()[i];
-    if (!(ca.descriptor == cb.descriptor)) return false;
-    if (!a.column(ca.column).type()->Equals(*b.column(cb.column).type())) return false;
+  for (const auto& ca : a.components()) {
+    const auto* cb = b.FindComponent(ca.descriptor.component);
+    if (cb != nullptr && !a.column(ca.column).type()->Equals(*b.column(cb->column).type())) return false;
   }
   return true;
 }
@@ -161,7 +159,8 @@ Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chu
   if (chunks.size() == 1) return chunks[0];
   for (size_t i = 1; i < chunks.size(); ++i) {
     if (!Concatenable(*chunks[0], *chunks[i])) {
-      return Status::Invalid(fmt::format("chunks {} and {} of {} cannot be concatenated (different columns)",
+      return Status::Invalid(fmt::format("chunks {} and {} of {} cannot be concatenated (different timelines or "
+                                         "datatypes)",
                                          ChunkIdString(chunks[0]->id()), ChunkIdString(chunks[i]->id()),
                                          chunks[0]->entity_path()));
     }
@@ -180,10 +179,56 @@ Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chu
     ARROW_ASSIGN_OR_RAISE(out.timelines[i].values, concat([&](Chunk::Parts& p) { return p.timelines[i].values; }));
     out.timelines[i].is_sorted.reset();
   }
-  for (size_t i = 0; i < out.components.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(out.components[i].second, concat([&](Chunk::Parts& p) { return p.components[i].second; }));
+  // The union of the components, in order of first appearance; a chunk without one gives nulls.
+  out.components.clear();
+  for (const auto& p : all) {
+    for (const auto& [d, a] : p.components) {
+      bool known = std::any_of(out.components.begin(), out.components.end(),
+                               [&](const auto& c) { return c.first.component == d.component; });
+      if (!known) out.components.emplace_back(d, a);
+    }
+  }
+  for (auto& [d, column] : out.components) {
+    const auto type = column->type();
+    arrow::ArrayVector pieces;
+    for (size_t k = 0; k < all.size(); ++k) {
+      auto it = std::find_if(all[k].components.begin(), all[k].components.end(),
+                             [&](const auto& c) { return c.first.component == d.component; });
+      if (it != all[k].components.end()) {
+        pieces.push_back(it->second);
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(type, chunks[k]->num_rows()));
+        pieces.push_back(std::move(nulls));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(column, arrow::Concatenate(pieces));
   }
   return Chunk::Make(std::move(out));
+}
+
+Result<std::shared_ptr<Chunk>> SortedByRowId(const std::shared_ptr<Chunk>& chunk) {
+  if (chunk->row_ids_sorted()) return chunk;
+  std::vector<int64_t> order(static_cast<size_t>(chunk->num_rows()));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return chunk->row_id(a) < chunk->row_id(b); });
+  ARROW_ASSIGN_OR_RAISE(auto sorted, TakeRows(*chunk, order));
+  auto parts = sorted->parts();
+  parts.id = chunk->id();
+  return Chunk::Make(std::move(parts));
+}
+
+Result<std::shared_ptr<Chunk>> ConcatAndSort(const std::shared_ptr<Chunk>& a, const std::shared_ptr<Chunk>& b) {
+  auto ra = a->RowIdRange();
+  auto rb = b->RowIdRange();
+  bool b_first = rb && (!ra || rb->first < ra->first);
+  ARROW_ASSIGN_OR_RAISE(auto joined, Concatenate(b_first ? std::vector{b, a} : std::vector{a, b}));
+  ARROW_ASSIGN_OR_RAISE(auto sorted, SortedByRowId(joined));
+  if (sorted == a || sorted == b) {  // one of them was empty: still a new chunk
+    auto parts = sorted->parts();
+    parts.id = Tuid::New();
+    return Chunk::Make(std::move(parts));
+  }
+  return sorted;
 }
 
 int64_t ByteSize(const Chunk& chunk) {

@@ -36,11 +36,17 @@ std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n);
 // be merged or queried by that timeline. Keeps the chunk id.
 Result<std::shared_ptr<Chunk>> SortedByTime(const std::shared_ptr<Chunk>& chunk, const std::string& timeline);
 
-// Whether two chunks can be concatenated: same entity, same timelines (names and types), same
-// component identifiers with the same datatypes.
+// Whether two chunks can be concatenated (Rerun's rule): same entity, same timelines (names and
+// types), and every component they share has the same datatype.
 bool Concatenable(const Chunk& a, const Chunk& b);
-// The rows of `chunks` (all concatenable) as one chunk with a fresh id, row ids kept.
+// The rows of `chunks` (all concatenable) as one chunk with a fresh id, row ids kept; a component
+// some of them lack is null in their rows.
 Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chunk>>& chunks);
+// Rows in ascending row-id order (stable); the same chunk when they already are.
+Result<std::shared_ptr<Chunk>> SortedByRowId(const std::shared_ptr<Chunk>& chunk);
+// Two chunks as one, the one with the smaller row ids first, rows sorted by row id, fresh id:
+// what Rerun's store does when it compacts a chunk into its neighbour.
+Result<std::shared_ptr<Chunk>> ConcatAndSort(const std::shared_ptr<Chunk>& a, const std::shared_ptr<Chunk>& b);
 
 // Bytes the chunk's buffers hold (shared buffers counted once per chunk, slices by their size).
 int64_t ByteSize(const Chunk& chunk);

@@ -10,18 +10,10 @@
 
 #include "chunkhouse/base/sorbet.h"
 #include "chunkhouse/rrd/reader.h"
+#include "chunkhouse/store/schema_builder.h"
 
 namespace chunkhouse {
 
-namespace {
-
-bool ListIsEmpty(const arrow::Array& array) {
-  const auto& list = static_cast<const arrow::ListArray&>(array);
-  if (list.length() == 0) return true;
-  return list.value_offset(list.length()) == list.value_offset(0);
-}
-
-}  // namespace
 
 size_t ChunkStore::num_loaded() const {
   std::lock_guard lock(mutex_);
@@ -73,42 +65,20 @@ Status ChunkStore::Index(size_t i) {
 
 Status ChunkStore::Finish() {
   for (size_t i = 0; i < entries_.size(); ++i) ARROW_RETURN_NOT_OK(Index(i));
-  std::sort(schema_.timelines.begin(), schema_.timelines.end(),
-            [](const Timeline& a, const Timeline& b) { return std::pair(a.name, a.type) < std::pair(b.name, b.type); });
-  std::sort(schema_.columns.begin(), schema_.columns.end(), [](const StoreColumn& a, const StoreColumn& b) {
-    if (!(a.entity == b.entity)) return a.entity < b.entity;
-    return a.descriptor < b.descriptor;
-  });
+  schema_.Sort();
   return Status::OK();
 }
 
 Result<std::shared_ptr<ChunkStore>> ChunkStore::FromChunks(std::vector<std::shared_ptr<Chunk>> chunks) {
   std::shared_ptr<ChunkStore> store(new ChunkStore());
-  std::map<std::pair<EntityPath, ComponentDescriptor>, size_t> column_index;
+  SchemaBuilder schema;
   for (auto& chunk : chunks) {
+    schema.Add(*chunk);
     Entry e;
     e.entity = EntityPath::Parse(chunk->entity_path());
     e.is_static = chunk->is_static();
-    for (const auto& ic : chunk->indexes()) {
-      auto* t = store->schema_.FindTimeline(ic.timeline.name);
-      if (t == nullptr) {
-        store->schema_.timelines.push_back(ic.timeline);
-      } else if (t->type != ic.timeline.type) {
-        const_cast<Timeline*>(t)->type = ic.timeline.type;  // the latest type wins
-      }
-    }
     for (const auto& cc : chunk->components()) {
       const arrow::Array& col = chunk->column(cc.column);
-      auto key = std::make_pair(e.entity, cc.descriptor);
-      auto [it, fresh] = column_index.try_emplace(key, store->schema_.columns.size());
-      if (fresh) {
-        StoreColumn sc{e.entity, cc.descriptor, chunk->batch()->schema()->field(cc.column)->type()};
-        sc.is_tombstone = sorbet::IsTombstone(cc.descriptor);
-        store->schema_.columns.push_back(std::move(sc));
-      }
-      StoreColumn& sc = store->schema_.columns[it->second];
-      sc.is_static |= chunk->is_static();
-      sc.is_semantically_empty &= ListIsEmpty(col);
       if (col.null_count() == col.length()) continue;
       e.components.push_back(cc.descriptor.component);
       for (const auto& ic : chunk->indexes()) {
@@ -119,6 +89,7 @@ Result<std::shared_ptr<ChunkStore>> ChunkStore::FromChunks(std::vector<std::shar
     store->entries_.push_back(std::move(e));
     store->chunks_.push_back(std::move(chunk));
   }
+  store->schema_ = schema.Finish();
   ARROW_RETURN_NOT_OK(store->Finish());
   return store;
 }
