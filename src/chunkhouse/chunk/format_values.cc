@@ -227,7 +227,7 @@ Result<OffsetAt> TimeZone(const std::string& tz) {
     zone = nullptr;
   }
   if (zone == nullptr) {
-    return Status::Invalid(fmt::format("Parser error: Invalid timezone \"{}\": '{}' is not a valid timezone", tz, tz));
+    return Status::Invalid(fmt::format("Parser error: Invalid timezone \"{}\": failed to parse timezone", tz));
   }
   return OffsetAt([zone](int64_t utc) -> int64_t {
     try {
