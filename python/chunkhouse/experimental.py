@@ -11,7 +11,9 @@ def _check_bool(name, value):
     # Rerun's binding takes only real booleans (numpy's included) for its flags.
     if isinstance(value, bool) or type(value).__name__ == "bool" and type(value).__module__ == "numpy":
         return bool(value)
-    raise TypeError(f"argument '{name}': '{type(value).__name__}' object is not an instance of 'bool'")
+    # PyO3's wording, which names None by its repr rather than its type.
+    what = "'None'" if value is None else f"'{type(value).__name__}' object"
+    raise TypeError(f"argument '{name}': {what} is not an instance of 'bool'")
 
 
 def _format(self, *, width: int = 240, redact: bool = False, trim_metadata_keys: bool = True) -> str:
