@@ -2,7 +2,7 @@
 
 Usage: chunk_format_reference.py OUTDIR FILE...
 
-Writes OUTDIR/awkward.rrd (chunks with awkward values, written by rerun-sdk) and OUTDIR/reference.json:
+Writes OUTDIR/awkward.rrd (chunks with awkward values and seeded random text, written by rerun-sdk) and OUTDIR/reference.json:
 for every FILE and awkward.rrd, each chunk's id, repr, len, str and `format(...)` under every option
 set of OPTIONS, plus what rerun-sdk answers to odd arguments (BAD_CALLS).
 """
@@ -10,6 +10,7 @@ set of OPTIONS, plus what rerun-sdk answers to odd arguments (BAD_CALLS).
 import datetime
 import decimal
 import json
+import random
 import sys
 import warnings
 from pathlib import Path
@@ -116,6 +117,26 @@ def awkward_chunks():
     yield static_chunk({f"c{i:02d}": lists([[i, i * 1000]], pa.int32()) for i in range(14)})
 
 
+def random_chunks(count=60, seed=7):
+    """Seeded random text chunks: words of letters, runs of spaces, wide, combining, zero-width and
+    control characters, newlines; 1-8 columns, 0-3 rows, prefixed and padded column names."""
+    rng = random.Random(seed)
+    alphabet = list("abcdefghij     ,:.-/") + ["é", "日", "本", "ü", "\u0301", "\u200b", "\t", "…", "😀", "µ", "ｗ",
+                                                "\r", "\n"]
+
+    def word():
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+
+    for k in range(count):
+        rows = rng.randint(0, 3)
+        cols = {}
+        for c in range(rng.randint(1, 8)):
+            name = rng.choice(["", "rerun.", "rerun.components.", " "]) + word().replace("\n", "")[:20] + f"_{c}"
+            cols[name] = pa.array([[word() for _ in range(rng.randint(0, 4))] if rng.random() > 0.1 else None
+                                   for _ in range(rows)], pa.list_(pa.utf8()))
+        yield Chunk.from_record_batch(pa.RecordBatch.from_pydict(cols), index=None, entity_path=f"/random/{k}")[0]
+
+
 def describe(path):
     try:
         chunks = RrdReader(path).stream().to_chunks()
@@ -141,7 +162,7 @@ def main():
     files = sys.argv[2:]
     warnings.simplefilter("ignore")  # footer-less files warn
     awkward = outdir / "awkward.rrd"
-    chunks = list(awkward_chunks())
+    chunks = list(awkward_chunks()) + list(random_chunks())
     rec = rr.RecordingStream("chunkhouse_format", recording_id="awkward")
     rec.save(str(awkward))
     rec.send_chunks(chunks)
