@@ -47,7 +47,9 @@ def awkward_chunks():
                                       ["i", "s"])
     yield static_chunk({
         "txt": lists([["héllo wörld", "日本語のテキスト 日本語のテキスト", "e\u0301 combining", "zero\u200bwidth", "tab\there",
-                       "cr\rhere", "emoji 😀 🎉"], ["混合 mixed テキスト text " * 3]], S)}, "/unicode/ü")
+                       "cr\rhere", "emoji 😀 🎉"], ["混合 mixed テキスト text " * 3],
+                      # emoji sequences drawn as one wide glyph, and characters wide since Unicode 14
+                      ["👍🏽 ☝🏻 ❤️ ❤ #️⃣ 👨‍👩‍👧 🇫🇷 ✌ 🫨🫨🫨🫨🫨 ☰☱☲ ䷀䷁ 𝌀 각 \u17d8 \u115f لا"]], S)}, "/unicode/ü")
     yield static_chunk({"s": lists([["x" * 150], ["word " * 40], ["a\n" * 60], ["é" * 120]], S)})
     yield static_chunk({"s": lists([["line1\nline2 wraps here too ok", "\nleading", "trailing\n"],
                                     ["two  spaces  here  and  more  words", "   lead", "trail   "]], S)})

@@ -36,6 +36,16 @@ EXTRA_ZERO = [(0xA8FA, 0xA8FA)]
 # except in these blocks and planes, which default to W.
 DEFAULT_WIDE = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFD), (0x30000, 0x3FFFD)]
 SPECIAL = {0x115F: 2, 0x17A4: 2, 0x17D8: 3, 0x2D7F: 1}
+# Wide in the Unicode version unicode-width 0.2.2 follows but not in this unicodedata (14.0): emoji
+# and CJK characters assigned since, and the symbols Unicode 16 made Wide (trigrams, digrams,
+# hexagrams, Tai Xuan Jing). Each range was measured in rerun-sdk 0.36.2's tables.
+WIDE_SINCE_UNICODE_14 = [
+    (0x2630, 0x2637), (0x268A, 0x268F), (0x2FFC, 0x2FFF), (0x31E4, 0x31E5), (0x31EF, 0x31EF), (0x4DC0, 0x4DFF),
+    (0x1D300, 0x1D356), (0x1F6D8, 0x1F6D8), (0x1F6DC, 0x1F6DC), (0x1FA75, 0x1FA77), (0x1FA87, 0x1FA8A),
+    (0x1FA8E, 0x1FA8F), (0x1FAAD, 0x1FAAF), (0x1FABB, 0x1FABF), (0x1FAC6, 0x1FAC6), (0x1FAC8, 0x1FAC8),
+    (0x1FACD, 0x1FACF), (0x1FADA, 0x1FADC), (0x1FADF, 0x1FADF), (0x1FAE8, 0x1FAEA), (0x1FAEF, 0x1FAEF),
+    (0x1FAF7, 0x1FAF8),
+]
 
 
 def in_ranges(cp, ranges):
@@ -51,6 +61,8 @@ def width(cp):
             or in_ranges(cp, HANGUL_V_T) or in_ranges(cp, PREPEND_NOT_PCM) or in_ranges(cp, ZERO_PCM)
             or in_ranges(cp, EXTRA_ZERO)):
         return 0
+    if in_ranges(cp, WIDE_SINCE_UNICODE_14):
+        return 2
     if cat == "Cn":
         return 2 if in_ranges(cp, DEFAULT_WIDE) else 1
     if unicodedata.east_asian_width(ch) in ("W", "F"):

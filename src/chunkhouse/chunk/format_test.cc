@@ -78,6 +78,17 @@ TEST(FormatText, DisplayWidth) {
   EXPECT_EQ(format::DisplayWidth("a\u200bb"), 2);
   EXPECT_EQ(format::DisplayWidth("µ…é"), 3);
   EXPECT_EQ(format::DisplayWidth("\xff\xfe"), 2);  // invalid UTF-8: a column per byte, no crash
+  // Emoji sequences unicode-width counts as one wide glyph (checked against rerun-sdk's tables).
+  EXPECT_EQ(format::DisplayWidth("👍🏽"), 2);
+  EXPECT_EQ(format::DisplayWidth("☝🏻"), 2);
+  EXPECT_EQ(format::DisplayWidth("❤️"), 2);
+  EXPECT_EQ(format::DisplayWidth("❤"), 1);
+  EXPECT_EQ(format::DisplayWidth("#️⃣"), 2);
+  EXPECT_EQ(format::DisplayWidth("👨‍👩‍👧"), 2);
+  EXPECT_EQ(format::DisplayWidth("🇫🇷"), 2);
+  EXPECT_EQ(format::DisplayWidth("لا"), 1);
+  EXPECT_EQ(format::DisplayWidth("\u0644\u064E\u0627"), 1);
+  EXPECT_EQ(format::DisplayWidth("🫨☰䷀𝌀"), 8);  // wide since Unicode 14
   EXPECT_EQ(format::CharCount("héllo"), 5u);
   EXPECT_EQ(format::FirstChars("héllo", 2), "hé");
   EXPECT_EQ(format::TrimWhitespace("\u3000 x y\t\n"), "x y");

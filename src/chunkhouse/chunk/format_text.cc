@@ -28,6 +28,21 @@ int CharWidth(uint32_t cp) {
 // Characters that join the cluster before them: zero-width marks and the zero width joiner.
 bool Extends(uint32_t cp) { return cp >= 0x80 && CharWidth(cp) == 0; }
 
+// Emoji ligatures unicode-width 0.2 counts as one wide glyph, approximated without the emoji
+// property tables: a modifier (skin tone) or U+FE0F after a symbol makes the pair 2 columns, and
+// an emoji joined to the one before it by U+200D adds nothing.
+bool IsEmojiModifier(uint32_t cp) { return cp >= 0x1F3FB && cp <= 0x1F3FF; }
+bool CanTakeEmojiPresentation(uint32_t cp) {
+  return cp == '#' || cp == '*' || (cp >= '0' && cp <= '9') || cp >= 0xA9;
+}
+
+// Arabic lam followed by alef (marks between them allowed) is one glyph: unicode-width's ligature.
+bool IsLam(uint32_t cp) { return cp == 0x0644 || (cp >= 0x06B5 && cp <= 0x06B8) || cp == 0x08A6; }
+bool IsAlef(uint32_t cp) {
+  return cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0627 || (cp >= 0x0671 && cp <= 0x0673) ||
+         cp == 0x0675 || cp == 0x0773 || cp == 0x0774;
+}
+
 bool IsWhiteSpace(uint32_t cp) {
   return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
          (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
@@ -52,13 +67,43 @@ uint32_t NextCodePoint(std::string_view s, size_t& i) {
 
 int DisplayWidth(std::string_view s) {
   int width = 0;
+  uint32_t prev = 0;      // the last character that was not a zero-width mark
+  int prev_width = 0;     // the columns the glyph ending in `prev` takes so far
+  bool joined = false;    // a U+200D follows that glyph
   for (size_t i = 0; i < s.size();) {
     if (static_cast<uint8_t>(s[i]) < 0x80) {
+      prev = static_cast<uint8_t>(s[i]);
+      prev_width = 1;
+      joined = false;
       ++width;
       ++i;
-    } else {
-      width += CharWidth(NextCodePoint(s, i));
+      continue;
     }
+    const uint32_t cp = NextCodePoint(s, i);
+    int w = CharWidth(cp);
+    if (cp == 0x200D) {
+      joined = prev_width == 2;
+      continue;
+    }
+    if ((IsEmojiModifier(cp) && prev != 0 && prev >= 0x80) || (cp == 0xFE0F && CanTakeEmojiPresentation(prev))) {
+      width += 2 - prev_width;  // the sequence is one wide glyph
+      prev_width = 2;
+      continue;
+    }
+    if (w == 0) continue;
+    if (IsLam(prev) && IsAlef(cp)) {
+      prev = cp;
+      continue;  // the pair takes the lam's one column
+    }
+    if (joined && w == 2 && cp >= 0x1F000) {
+      joined = false;
+      prev = cp;
+      continue;  // an emoji ZWJ sequence is as wide as its first emoji
+    }
+    joined = false;
+    prev = cp;
+    prev_width = w;
+    width += w;
   }
   return width;
 }
@@ -85,7 +130,7 @@ std::vector<std::string_view> Graphemes(std::string_view s) {
     while (i < s.size()) {
       size_t j = i;
       uint32_t next = NextCodePoint(s, j);
-      if (!(Extends(next) || joined)) break;
+      if (!(Extends(next) || IsEmojiModifier(next) || joined)) break;
       joined = next == 0x200D;  // a joiner takes the character after it into the cluster
       i = j;
     }
