@@ -216,6 +216,8 @@ std::optional<int> FixedOffset(std::string_view tz) {
 using OffsetAt = std::function<int64_t(int64_t utc_seconds)>;
 
 Result<OffsetAt> TimeZone(const std::string& tz) {
+  // The zone every Rerun timestamp with a zone uses, without needing the OS time zone files.
+  if (tz == "UTC" || tz == "Etc/UTC") return OffsetAt([](int64_t) { return int64_t{0}; });
   if (auto fixed = FixedOffset(tz)) {
     int offset = *fixed;
     return OffsetAt([offset](int64_t) { return offset; });
