@@ -1,5 +1,55 @@
 """Chunk-level access to recordings, mirroring `rerun.experimental`."""
 
+import operator as _operator
+
 from ._core import Chunk, ChunkInfo, ChunkStream, RrdReader, StoreEntry
 
 __all__ = ["Chunk", "ChunkInfo", "ChunkStream", "RrdReader", "StoreEntry"]
+
+
+def _check_bool(name, value):
+    # Rerun's binding takes only real booleans (numpy's included) for its flags.
+    if isinstance(value, bool) or type(value).__name__ == "bool" and type(value).__module__ == "numpy":
+        return bool(value)
+    # PyO3's wording, which names None by its repr rather than its type.
+    what = "'None'" if value is None else f"'{type(value).__name__}' object"
+    raise TypeError(f"argument '{name}': {what} is not an instance of 'bool'")
+
+
+def _format(self, *, width: int = 240, redact: bool = False, trim_metadata_keys: bool = True) -> str:
+    """
+    Format this chunk as a human-readable table string.
+
+    Parameters
+    ----------
+    width:
+        Fixed width for the table. Default: 240.
+    redact:
+        If True, redact non-deterministic values (RowIds, ChunkIds, etc.)
+        for stable snapshot testing. Default: False.
+    trim_metadata_keys:
+        If True, trim the `rerun:` / `sorbet:` prefix from metadata keys.
+        Default: True.
+
+    """
+    try:
+        width = _operator.index(width)
+    except TypeError as err:
+        raise TypeError(f"argument 'width': {err}") from None
+    if width < 0:
+        raise OverflowError("can't convert negative int to unsigned")
+    if width >= 1 << 64:
+        raise OverflowError("int too big to convert")
+    return self._format(width, _check_bool("redact", redact), _check_bool("trim_metadata_keys", trim_metadata_keys))
+
+
+def _str(self) -> str:
+    return self.format()
+
+
+_format.__name__ = "format"
+_format.__qualname__ = "Chunk.format"
+_str.__name__ = "__str__"
+_str.__qualname__ = "Chunk.__str__"
+Chunk.format = _format
+Chunk.__str__ = _str

@@ -9,6 +9,7 @@
 
 #include "arrow_interop.h"
 #include "bindings.h"
+#include "chunkhouse/chunk/format.h"
 #include "chunkhouse/rrd/reader.h"
 #include "errors.h"
 #include "store_entry.h"
@@ -163,7 +164,24 @@ void RegisterRrd(nb::module_& m) {
       .def("to_record_batch", [](nb::handle self) { return nb::module_::import_("pyarrow").attr("record_batch")(self); },
            "Convert this chunk to a pyarrow.RecordBatch (zero-copy).")
       .def("summary", &Chunk::Summary, "One line: entity, rows, static, timelines, columns.")
-      .def("__repr__", [](const Chunk& c) { return "Chunk(" + c.Summary() + ")"; });
+      // The checked, keyword-only `format` (and `__str__`) is in chunkhouse/experimental.py: it
+      // raises Rerun's argument errors, then calls this with a width already known to fit u64.
+      .def(
+          "_format",
+          [](const Chunk& c, uint64_t width, bool redact, bool trim_metadata_keys) {
+            FormatOptions options;
+            options.width = static_cast<uint16_t>(width);  // Rerun casts the width to u16 too
+            options.redact = redact;
+            options.trim_metadata_keys = trim_metadata_keys;
+            nb::gil_scoped_release release;
+            return FormatChunk(c, options);
+          },
+          "width"_a, "redact"_a, "trim_metadata_keys"_a)
+      .def("__len__", &Chunk::num_rows)
+      .def("__repr__", [](const Chunk& c) {
+        return fmt::format("Chunk(id={}, entity_path={}, num_rows={}, num_columns={})", ChunkIdString(c.id()),
+                           c.entity_path(), c.num_rows(), c.num_columns());
+      });
 
   nb::class_<ChunkStream>(m, "ChunkStream", "A stream of the chunks of one store, decoded as they are read.")
       .def("__iter__", &ChunkStream::Iter, nb::rv_policy::reference_internal)
