@@ -4,7 +4,8 @@
 
 namespace chunkhouse::python {
 
-void RegisterRrd(nanobind::module_& m);        // RrdReader, StoreEntry, Chunk, ChunkStream, ChunkInfo
+void RegisterRrd(nanobind::module_& m);        // RrdReader, StoreEntry, Chunk, ChunkInfo
+void RegisterStream(nanobind::module_& m);     // Stream (pipelines), StreamRun, ChunkStore, LazyStore
 void RegisterDataframe(nanobind::module_& m);  // Store (queries over a recording), schema helpers
 void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
 

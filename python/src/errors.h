@@ -43,6 +43,25 @@ auto Released(F&& f) {
   }
 }
 
+// A Python object that may be released on any thread (it takes the GIL to drop its reference):
+// for callables and iterators held by pipelines that run on worker threads.
+class GilObject {
+ public:
+  explicit GilObject(nanobind::handle h) : ptr_(h.ptr()) { Py_XINCREF(ptr_); }
+  GilObject(const GilObject&) = delete;
+  GilObject& operator=(const GilObject&) = delete;
+  ~GilObject();
+  nanobind::handle get() const { return ptr_; }
+
+ private:
+  PyObject* ptr_;
+};
+
+// A Python exception as a Status, so it can travel through C++ and be raised again unchanged
+// where the call into C++ returns: an exception instance, or the one a callback just raised.
+Status PythonErrorStatus(nanobind::handle exception);
+Status CapturePythonError(nanobind::python_error& error);
+
 void RegisterErrors(nanobind::module_& m);
 
 }  // namespace chunkhouse::python

@@ -15,6 +15,7 @@ NB_MODULE(_core, m) {
   RegisterErrors(m);
   RegisterArrowInterop(m);
   RegisterRrd(m);
+  RegisterStream(m);
   RegisterDataframe(m);
   RegisterCatalog(m);
 }

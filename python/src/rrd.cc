@@ -1,4 +1,4 @@
-// Bindings for reading .rrd files: RrdReader, its stores and chunk index, and chunk streams.
+// Bindings for reading .rrd files: RrdReader, its stores and chunk index, Chunk.
 #include <arrow/record_batch.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/filesystem.h>
@@ -10,9 +10,12 @@
 #include "arrow_interop.h"
 #include "bindings.h"
 #include "chunkhouse/chunk/format.h"
+#include "chunkhouse/chunk/ops.h"
 #include "chunkhouse/rrd/reader.h"
 #include "errors.h"
 #include "store_entry.h"
+#include "stream.h"
+#include "chunkhouse/store/lazy_store.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -46,53 +49,6 @@ std::vector<StoreId> ListStores(const std::string& path) {
 
 namespace {
 
-StoreId FirstRecording(const std::string& path) {
-  for (const auto& s : ListStores(path)) {
-    if (s.kind == StoreKind::kRecording) return s;
-  }
-  Throw(InvalidArgument("{}: the file contains no recording store", path));
-}
-
-// Chunks of one store, decoded one at a time as Python asks for them.
-class ChunkStream {
- public:
-  ChunkStream(std::string path, std::optional<StoreId> store) : path_(std::move(path)), store_(std::move(store)) {}
-
-  ChunkStream& Iter() {
-    reader_.reset();
-    return *this;
-  }
-
-  std::shared_ptr<Chunk> Next() {
-    if (!reader_) reader_ = Unwrap(rrd::StreamReader::Open(path_));
-    while (true) {
-      auto next = Released([&] { return reader_->Next(); });
-      if (!next) throw nb::stop_iteration();
-      auto& msg = *next;
-      if (msg.kind != rrd::MessageKind::kArrowMsg) continue;
-      if (!store_) store_ = FirstRecording(path_);
-      if (msg.store == *store_) return std::move(msg.chunk);
-    }
-  }
-
-  std::vector<std::shared_ptr<Chunk>> ToChunks() {
-    if (!store_) store_ = FirstRecording(path_);
-    auto reader = Unwrap(rrd::StreamReader::Open(path_));
-    return Released([&]() -> Result<std::vector<std::shared_ptr<Chunk>>> {
-      std::vector<std::shared_ptr<Chunk>> out;
-      while (true) {
-        ARROW_ASSIGN_OR_RAISE(auto next, reader->Next());
-        if (!next) return out;
-        if (next->kind == rrd::MessageKind::kArrowMsg && next->store == *store_) out.push_back(std::move(next->chunk));
-      }
-    });
-  }
-
- private:
-  std::string path_;
-  std::optional<StoreId> store_;
-  std::unique_ptr<rrd::StreamReader> reader_;
-};
 
 class RrdReader {
  public:
@@ -115,12 +71,12 @@ class RrdReader {
     return reader->chunks();
   }
 
-  ChunkStream Stream(std::optional<StoreEntry> store) const {
-    if (!store) return ChunkStream(path_, FirstRecording(path_));
-    if (std::find(stores_.begin(), stores_.end(), store->id) == stores_.end()) {
-      Throw(InvalidArgument("{}: no store {} in this file", path_, store->id.ToString()));
+  // A store of this file, checked to be one (Rerun's message).
+  const StoreId& Find(const StoreEntry& store) const {
+    if (std::find(stores_.begin(), stores_.end(), store.id) == stores_.end()) {
+      Throw(InvalidArgument("Store {} not found in RRD file", store.id.ToString()));
     }
-    return ChunkStream(path_, store->id);
+    return store.id;
   }
 
  private:
@@ -164,6 +120,9 @@ void RegisterRrd(nb::module_& m) {
       .def("to_record_batch", [](nb::handle self) { return nb::module_::import_("pyarrow").attr("record_batch")(self); },
            "Convert this chunk to a pyarrow.RecordBatch (zero-copy).")
       .def("summary", &Chunk::Summary, "One line: entity, rows, static, timelines, columns.")
+      .def("with_entity_path",
+           [](const Chunk& c, const std::string& entity_path) { return Unwrap(WithEntityPath(c, entity_path)); },
+           "entity_path"_a, "A copy of this chunk at another entity path, with a fresh chunk id.")
       // The checked, keyword-only `format` (and `__str__`) is in chunkhouse/experimental.py: it
       // raises Rerun's argument errors, then calls this with a width already known to fit u64.
       .def(
@@ -182,11 +141,6 @@ void RegisterRrd(nb::module_& m) {
         return fmt::format("Chunk(id={}, entity_path={}, num_rows={}, num_columns={})", ChunkIdString(c.id()),
                            c.entity_path(), c.num_rows(), c.num_columns());
       });
-
-  nb::class_<ChunkStream>(m, "ChunkStream", "A stream of the chunks of one store, decoded as they are read.")
-      .def("__iter__", &ChunkStream::Iter, nb::rv_policy::reference_internal)
-      .def("__next__", &ChunkStream::Next)
-      .def("to_chunks", &ChunkStream::ToChunks, "Read the whole stream and return all chunks as a list.");
 
   nb::class_<rrd::ChunkEntry>(m, "ChunkInfo", "A chunk as the file's index describes it, without its data.")
       .def_prop_ro("store", [](const rrd::ChunkEntry& e) { return StoreEntry{e.store}; })
@@ -220,8 +174,19 @@ void RegisterRrd(nb::module_& m) {
       .def("chunk_index", &RrdReader::ChunkIndex,
            "List every chunk (entity, rows, time ranges, byte range) from the footer, decoding none; "
            "a file without a footer is scanned once.")
-      .def("stream", &RrdReader::Stream, nb::kw_only(), "store"_a = nb::none(),
-           "Return a stream over the chunks of a store (default: the first recording).");
+      .def("has_footer",
+           [](const RrdReader& r) {
+             auto footer = Released([&] { return rrd::IndexedReader::Open(r.path(), rrd::IndexedReader::Options{false, false}); });
+             return footer->has_footer();
+           })
+      .def("_stream", [](const RrdReader& r, const StoreEntry& store) { return PyStream::FromRrd(r.path(), r.Find(store)); },
+           "store"_a)
+      .def("_store",
+           [](const RrdReader& r, const StoreEntry& store) {
+             const StoreId& id = r.Find(store);
+             return Released([&] { return LazyStore::Open(r.path(), id); });
+           },
+           "store"_a);
 }
 
 }  // namespace chunkhouse::python

@@ -1,10 +1,10 @@
-"""Chunk-level access to recordings, mirroring `rerun.experimental`."""
+"""Chunk: what the C++ core binds, plus the checked argument handling of Rerun's wrapper."""
 
 import operator as _operator
 
-from ._core import Chunk, ChunkInfo, ChunkStream, RrdReader, StoreEntry
+from .._core import Chunk
 
-__all__ = ["Chunk", "ChunkInfo", "ChunkStream", "RrdReader", "StoreEntry"]
+__all__ = ["Chunk"]
 
 
 def _check_bool(name, value):

@@ -1,0 +1,17 @@
+"""Chunk pipelines, stores and readers, mirroring `rerun.experimental`.
+
+    reader = chunkhouse.experimental.RrdReader("recording.rrd")
+    store = reader.stream().filter(content="/robots/**").collect()
+    print(store.summary())
+"""
+
+from .._core import ChunkInfo, StoreEntry
+from ._chunk import Chunk
+from ._rrd_reader import RrdReader
+from ._store import ChunkStore, LazyStore, OptimizationProfile
+from ._stream import LazyChunkStream, PipelineError
+
+__all__ = [
+    "Chunk", "ChunkInfo", "ChunkStore", "LazyChunkStream", "LazyStore", "OptimizationProfile", "PipelineError",
+    "RrdReader", "StoreEntry",
+]
