@@ -7,5 +7,6 @@ namespace chunkhouse::python {
 void RegisterRrd(nanobind::module_& m);        // RrdReader, StoreEntry, Chunk, ChunkStream, ChunkInfo
 void RegisterDataframe(nanobind::module_& m);  // Store (queries over a recording), schema helpers
 void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
+void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.Selector's core)
 
 }  // namespace chunkhouse::python

@@ -17,4 +17,5 @@ NB_MODULE(_core, m) {
   RegisterRrd(m);
   RegisterDataframe(m);
   RegisterCatalog(m);
+  RegisterSelector(m);
 }
