@@ -8,6 +8,7 @@
 #include <nanobind/stl/string.h>
 
 #include <arrow/array.h>
+#include <arrow/util/bitmap_ops.h>
 
 #include "arrow_interop.h"
 #include "bindings.h"
@@ -99,6 +100,23 @@ class PyCallable {
   nb::object fn_;
 };
 
+// arrow-rs keeps no offset on a fixed-size list: a sliced one owns just its slice of the child.
+// Ours may keep the offset (an identity selector on a sliced input); give Python arrow-rs's
+// layout, so that `.values` of a result is the same as from Rerun.
+ArrayPtr AsRerunLays(const ArrayPtr& array) {
+  if (array->type_id() != arrow::Type::FIXED_SIZE_LIST || array->offset() == 0) return array;
+  const auto& fsl = static_cast<const arrow::FixedSizeListArray&>(*array);
+  const int64_t size = fsl.value_length();
+  std::shared_ptr<arrow::Buffer> bitmap;
+  if (fsl.null_count() > 0) {
+    bitmap = Unwrap(arrow::internal::CopyBitmap(arrow::default_memory_pool(), fsl.null_bitmap_data(), fsl.offset(),
+                                                fsl.length()));
+  }
+  return std::make_shared<arrow::FixedSizeListArray>(fsl.type(), fsl.length(),
+                                                     fsl.values()->Slice(fsl.offset() * size, fsl.length() * size),
+                                                     bitmap, fsl.null_count());
+}
+
 // Runs a selector without the GIL (callables take it back); a failure is Rerun's RuntimeError.
 nb::object Run(const PySelector& self, const ArrayPtr& input, bool per_row) {
   std::optional<FnResult> result;
@@ -109,7 +127,7 @@ nb::object Run(const PySelector& self, const ArrayPtr& input, bool per_row) {
   if (!result->ok()) throw std::runtime_error("Selector execution failed: " + result->status().message());
   const std::optional<ArrayPtr>& out = **result;
   if (!out) return nb::none();
-  return ExportArray(**out);
+  return ExportArray(*AsRerunLays(*out));
 }
 
 ArrayPtr SourceArray(nb::handle source) {
