@@ -64,6 +64,24 @@ std::string QualifiedTypeName(nb::handle obj) {
   return text(type.attr("__module__")) + "." + text(type.attr("__qualname__"));
 }
 
+namespace {
+
+// The same data without validity bitmaps that mark nothing null, at every level (each node judged
+// on its own offset and length): what arrow-rs keeps when it imports an array, which Rerun's
+// selectors can tell apart (see chunkhouse/transform/selector.h).
+std::shared_ptr<arrow::ArrayData> WithoutAllValidBitmaps(const std::shared_ptr<arrow::ArrayData>& data) {
+  auto out = data->Copy();
+  if (!out->buffers.empty() && out->buffers[0] != nullptr && out->GetNullCount() == 0) {
+    out->buffers[0] = nullptr;
+    out->null_count = 0;
+  }
+  for (auto& child : out->child_data) child = WithoutAllValidBitmaps(child);
+  if (out->dictionary) out->dictionary = WithoutAllValidBitmaps(out->dictionary);
+  return out;
+}
+
+}  // namespace
+
 std::shared_ptr<arrow::Array> ImportArray(nb::handle obj) {
   if (!nb::hasattr(obj, "__arrow_c_array__")) {
     throw nb::type_error(("Expected instance of pyarrow.lib.Array, got " + QualifiedTypeName(obj)).c_str());
@@ -81,7 +99,7 @@ std::shared_ptr<arrow::Array> ImportArray(nb::handle obj) {
   auto imported = Unwrap(arrow::ImportArray(array, schema));
   // Foreign producers are not trusted: buffers must be as long as the array says.
   Check(imported->Validate());
-  return imported;
+  return arrow::MakeArray(WithoutAllValidBitmaps(imported->data()));
 }
 
 nb::object ExportArray(const arrow::Array& array) {

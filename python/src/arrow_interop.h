@@ -17,7 +17,7 @@ nanobind::capsule ExportSchema(const arrow::Schema& schema);
 std::shared_ptr<arrow::Schema> ImportSchema(nanobind::handle obj);
 
 // The array of any object with __arrow_c_array__ (a pyarrow.Array, a RecordBatch as a struct
-// array, ...), validated. Anything else: nb::type_error "Expected instance of pyarrow.lib.Array, got
+// array, ...), validated, and without all-valid bitmaps at any level (as arrow-rs imports it). Anything else: nb::type_error "Expected instance of pyarrow.lib.Array, got
 // <module>.<qualname>" (arrow-rs' wording, which Rerun's messages carry).
 std::shared_ptr<arrow::Array> ImportArray(nanobind::handle obj);
 // A pyarrow.Array sharing the array's buffers.

@@ -70,6 +70,10 @@ def hand_inputs() -> dict[str, pa.Array]:
         "dict_list": pa.ListArray.from_arrays(pa.array([0, 1, 3], pa.int32()),
                                               pa.DictionaryArray.from_arrays(pa.array([0, 1, 1]), pa.array(["a", None]))),
         "struct_dup": pa.StructArray.from_arrays([pa.array([1, 2]), pa.array([3, 4])], names=["x", "x"]),
+        # A struct child keeps its bitmap through the struct's slice (arrow-rs' NullBuffer), so the
+        # nulls outside the slice still make `.y` nullable and `!` groups present.
+        "struct_list_slice": _struct([pa.array([None, [1], [2, 3], [4]]), pa.array([[{"l": None}], [], [{"l": 1.0}],
+                                      [{"l": 2.0}, {"l": None}]])], ["y", "z"]),
         "pack_structs": pa.array([[{"x": 1, "y": 2}, {"x": 3, "y": None}], [], None], pa.list_(xy)),
     }
 
@@ -107,9 +111,11 @@ HAND_QUERIES = {
     "dict_list": ["[]!", "[0]", "map(.)"],
     "struct_dup": [".x"],
     "pack_structs": ["pack(.x!, .y!)", "pack(.x!, .y!) | .[]"],
+    "struct_list_slice": [".y | pack(.)", ".y | pack(.!)", ".y!", ".y![]", ".y[]!", ".y![]!", ".z![].l!", ".z[].l!",
+                          ".z!", ".z | map(.l!)", ".y | pack([0]!)"],
 }
 
-SLICES = {"e10_list": (1, 2), "e10_fsl": (1, 2), "e10_struct": (1, 2), "e1": (1, 3), "e3": (2, 3), "e6": (1, 4)}
+SLICES = {"struct_list_slice": (1, 2), "e10_list": (1, 2), "e10_fsl": (1, 2), "e10_struct": (1, 2), "e1": (1, 3), "e3": (2, 3), "e6": (1, 4)}
 
 
 # ---- callables (the same names on both sides) -------------------------------------------------

@@ -5,6 +5,10 @@
 // texts and canonical text follow notes/selector_lens.md §1–§4, which was checked against the
 // wheel. Where the wheel aborts the process (mismatched group nulls, results too short for their
 // offsets), we return an error instead.
+//
+// Group validity depends on whether an array *has* a validity bitmap, not only on its nulls
+// (notes §0.3): a bitmap counts even when the array's slice holds no null, as arrow-rs' NullBuffer
+// does. Arrays from Python are imported without all-valid bitmaps, as arrow-rs imports them.
 #include <arrow/type_fwd.h>
 
 #include <functional>

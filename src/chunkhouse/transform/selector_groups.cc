@@ -13,8 +13,9 @@ namespace chunkhouse::transform::detail {
 namespace bit_util = arrow::bit_util;
 
 Bits PhysicalBits(const arrow::Array& array) {
-  if (array.type_id() == arrow::Type::NA || array.null_bitmap_data() == nullptr || array.null_count() == 0) return {};
-  return Bits{array.null_bitmap(), array.offset(), array.length()};
+  const auto& data = *array.data();
+  if (array.type_id() == arrow::Type::NA || data.buffers.empty() || data.buffers[0] == nullptr) return {};
+  return Bits{data.buffers[0], data.offset, data.length};
 }
 
 namespace {
@@ -62,7 +63,7 @@ Result<Bits> LogicalBits(const arrow::Array& array) {
       ARROW_ASSIGN_OR_RAISE(bits, TrueBits(valid));
       break;
     }
-    default: bits = PhysicalBits(array);
+    default: return PhysicalBits(array);  // present even without nulls, as arrow-rs' NullBuffer
   }
   if (CountNulls(bits) == 0) return Bits{};
   return bits;

@@ -32,12 +32,13 @@ struct Value {
 
 using EvalResult = Result<std::optional<Value>>;
 
-// An array's own validity bitmap when it has at least one null (a NullType array has none: it
-// has no bitmap, as in arrow-rs).
+// An array's own validity bitmap, present whenever the array has one, even if its slice holds
+// no null: arrow-rs keeps a NullBuffer through slicing (a sliced struct's children keep theirs)
+// and drops it only when it builds or imports an array. A NullType array has none.
 Bits PhysicalBits(const arrow::Array& array);
-// Validity as arrow-rs's `logical_nulls` sees it: NullType is all null, a dictionary is null
-// where its key or its value is, unions and run-end arrays by their children. Absent when no
-// value is null.
+// Validity as arrow-rs's `logical_nulls` sees it: the bitmap for most types; NullType is all null,
+// a dictionary is null where its key or its value is, unions and run-end arrays by their
+// children (absent when none of those is null).
 Result<Bits> LogicalBits(const arrow::Array& array);
 
 // The offsets of a List (not rebased: a sliced list keeps its original offsets), checked to lie

@@ -117,6 +117,8 @@ EvalResult EvalPack(const Stage& pack, const ArrayPtr& input) {
                            entry_valid.length, rows);
   }
   ARROW_ASSIGN_OR_RAISE(auto child, Interleave(arrays, rows));
+  // Arrow's Take may leave an all-valid bitmap, which arrow-rs' concat would not build.
+  ARROW_ASSIGN_OR_RAISE(child, WithValidity(child, PhysicalBits(*child)));
 
   const int64_t null_count = CountNulls(entry_valid);
   std::shared_ptr<arrow::Buffer> bitmap;

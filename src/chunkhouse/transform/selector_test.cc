@@ -331,6 +331,20 @@ TEST(SelectorEval, PackRootNullability) {
             "shadows the whole entry");
 }
 
+// §0.3: a bitmap counts when it exists, even if the array's slice holds no null (a sliced
+// struct's child keeps its bitmap, as arrow-rs' NullBuffer does).
+TEST(SelectorEval, BitmapPresenceSurvivesSlicing) {
+  auto y = J(ListOf(kI64), "[null,[1],[2,3]]");
+  auto st = arrow::StructArray::Make(arrow::ArrayVector{y}, std::vector<std::string>{"y"}).ValueOrDie()->Slice(1, 2);
+  EXPECT_EQ(Eval(".y | pack(.)", st, false),
+            "ERR: `pack` path `.` is nullable and must be acknowledged with `!` (e.g. `.!`), since a null shadows "
+            "the whole entry");
+  // Without the bitmap (as Python arrays arrive when they have no null) it is not nullable.
+  auto plain = arrow::StructArray::Make(arrow::ArrayVector{J(ListOf(kI64), "[[1],[2,3]]")}, std::vector<std::string>{"y"})
+                   .ValueOrDie();
+  EXPECT_NE(Eval(".y | pack(.)", plain, false).rfind("ERR", 0), 0u) << Eval(".y | pack(.)", plain, false);
+}
+
 // --- functions -------------------------------------------------------------------------------------
 TEST(SelectorEval, StringPrefix) {
   ExpectArray("string_prefix(\"image/\")", J(arrow::utf8(), R"(["png", null, ""])"), false,
