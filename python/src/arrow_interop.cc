@@ -69,7 +69,16 @@ namespace {
 // The same data without validity bitmaps that mark nothing null, at every level (each node judged
 // on its own offset and length): what arrow-rs keeps when it imports an array, which Rerun's
 // selectors can tell apart (see chunkhouse/transform/selector.h).
+bool HasAllValidBitmap(const arrow::ArrayData& data) {
+  if (!data.buffers.empty() && data.buffers[0] != nullptr && data.GetNullCount() == 0) return true;
+  for (const auto& child : data.child_data) {
+    if (HasAllValidBitmap(*child)) return true;
+  }
+  return data.dictionary != nullptr && HasAllValidBitmap(*data.dictionary);
+}
+
 std::shared_ptr<arrow::ArrayData> WithoutAllValidBitmaps(const std::shared_ptr<arrow::ArrayData>& data) {
+  if (!HasAllValidBitmap(*data)) return data;  // the usual case: nothing to copy
   auto out = data->Copy();
   if (!out->buffers.empty() && out->buffers[0] != nullptr && out->GetNullCount() == 0) {
     out->buffers[0] = nullptr;
@@ -99,16 +108,18 @@ std::shared_ptr<arrow::Array> ImportArray(nb::handle obj) {
   auto imported = Unwrap(arrow::ImportArray(array, schema));
   // Foreign producers are not trusted: buffers must be as long as the array says.
   Check(imported->Validate());
-  return arrow::MakeArray(WithoutAllValidBitmaps(imported->data()));
+  auto data = WithoutAllValidBitmaps(imported->data());
+  return data == imported->data() ? imported : arrow::MakeArray(data);
 }
 
 nb::object ExportArray(const arrow::Array& array) {
   auto schema = std::make_unique<ArrowSchema>();
   auto c_array = std::make_unique<ArrowArray>();
   Check(arrow::ExportArray(array, c_array.get(), schema.get()));
-  nb::object cls = nb::module_::import_("pyarrow").attr("Array");
-  return cls.attr("_import_from_c_capsule")(Capsule(std::move(schema), "arrow_schema"),
-                                            Capsule(std::move(c_array), "arrow_array"));
+  // Looked up once (a selector exports one array per chunk); never released, as pyarrow outlives us.
+  static nb::handle import_capsule =
+      nb::object(nb::module_::import_("pyarrow").attr("Array").attr("_import_from_c_capsule")).release();
+  return import_capsule(Capsule(std::move(schema), "arrow_schema"), Capsule(std::move(c_array), "arrow_array"));
 }
 
 nb::capsule ArrowStream::Export(nb::object) {
