@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target for the .rrd reader with clang (ASan + UBSan) and runs it for
-# N seconds (default 60), seeded with real files. Crashes land in fuzz-artifacts/.
-#   scripts/fuzz.sh [SECONDS]
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for N seconds (default 60):
+# the .rrd reader, seeded with real files, and the selector language, seeded with valid selectors
+# and a token dictionary. Crashes land in fuzz-artifacts/.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: fuzz_rrd_reader fuzz_selector; default both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
+shift || true
+targets=("$@")
+[ "${#targets[@]}" -gt 0 ] || targets=(fuzz_rrd_reader fuzz_selector)
 for p in clang libclang-rt-14-dev; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -17,15 +21,33 @@ if [ ! -f build-fuzz/build.ninja ]; then
     -DPython_EXECUTABLE="$PWD/.venv/bin/python" -DCHUNKHOUSE_BUILD_FUZZERS=ON \
     -DCHUNKHOUSE_BUILD_TESTS=OFF -DCHUNKHOUSE_BUILD_PYTHON=OFF -DCHUNKHOUSE_BUILD_CLI=OFF -DCHUNKHOUSE_BUILD_EXAMPLES=OFF >/dev/null
 fi
-ninja -C build-fuzz fuzz_rrd_reader
+ninja -C build-fuzz "${targets[@]}"
+mkdir -p fuzz-artifacts
 
-corpus=build-fuzz/corpus
-mkdir -p "$corpus" fuzz-artifacts
-cp -n ../shared/fixtures/rrd/third_party/*.rrd "$corpus"/ 2>/dev/null || true
-if [ -x build/chunkhouse ] && [ ! -f "$corpus/sample.rrd" ]; then
-  build/chunkhouse sample --frames 5 "$corpus/sample.rrd" >/dev/null
-  build/chunkhouse rrd rewrite "$corpus/sample.rrd" --no-compress -o "$corpus/sample_raw.rrd"
-fi
-ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-  build-fuzz/fuzz_rrd_reader "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-  -max_len=1048576 -artifact_prefix=fuzz-artifacts/ -print_final_stats=1 2>&1 | tail -n 25
+for target in "${targets[@]}"; do
+  echo "== $target: $seconds s"
+  case "$target" in
+    fuzz_rrd_reader)
+      corpus=build-fuzz/corpus
+      mkdir -p "$corpus"
+      cp -n ../shared/fixtures/rrd/third_party/*.rrd "$corpus"/ 2>/dev/null || true
+      if [ -x build/chunkhouse ] && [ ! -f "$corpus/sample.rrd" ]; then
+        build/chunkhouse sample --frames 5 "$corpus/sample.rrd" >/dev/null
+        build/chunkhouse rrd rewrite "$corpus/sample.rrd" --no-compress -o "$corpus/sample_raw.rrd"
+      fi
+      extra=(-max_len=1048576) ;;
+    fuzz_selector)
+      corpus=build-fuzz/corpus-selector
+      mkdir -p "$corpus"
+      n=0
+      while IFS= read -r line; do
+        n=$((n + 1))
+        printf '%s' "$line" > "$corpus/seed_$n"
+      done < src/chunkhouse/transform/fuzz_selector_seeds.txt
+      extra=(-max_len=512 -dict=src/chunkhouse/transform/fuzz_selector.dict) ;;
+    *) echo "unknown target $target"; exit 2 ;;
+  esac
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+    "build-fuzz/$target" "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    "${extra[@]}" -artifact_prefix="fuzz-artifacts/$target-" -print_final_stats=1 2>&1 | tail -n 25
+done

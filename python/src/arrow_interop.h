@@ -5,6 +5,7 @@
 #include <nanobind/nanobind.h>
 
 #include <memory>
+#include <string>
 
 namespace chunkhouse::python {
 
@@ -14,6 +15,15 @@ nanobind::tuple ExportBatch(const arrow::RecordBatch& batch);
 nanobind::capsule ExportSchema(const arrow::Schema& schema);
 // The schema of any object with __arrow_c_schema__ (a pyarrow.Schema, ...), or of such a capsule.
 std::shared_ptr<arrow::Schema> ImportSchema(nanobind::handle obj);
+
+// The array of any object with __arrow_c_array__ (a pyarrow.Array, a RecordBatch as a struct
+// array, ...), validated, and without all-valid bitmaps at any level (as arrow-rs imports it). Anything else: nb::type_error "Expected instance of pyarrow.lib.Array, got
+// <module>.<qualname>" (arrow-rs' wording, which Rerun's messages carry).
+std::shared_ptr<arrow::Array> ImportArray(nanobind::handle obj);
+// A pyarrow.Array sharing the array's buffers.
+nanobind::object ExportArray(const arrow::Array& array);
+// "<module>.<qualname>" of an object's type, as arrow-rs names it in its TypeErrors.
+std::string QualifiedTypeName(nanobind::handle obj);
 
 // A result as an Arrow C stream (__arrow_c_stream__), pulled batch by batch; consumed once.
 class ArrowStream {

@@ -8,5 +8,6 @@ void RegisterRrd(nanobind::module_& m);        // RrdReader, StoreEntry, Chunk, 
 void RegisterStream(nanobind::module_& m);     // Stream (pipelines), StreamRun, ChunkStore, LazyStore
 void RegisterDataframe(nanobind::module_& m);  // Store (queries over a recording), schema helpers
 void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
+void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.Selector's core)
 
 }  // namespace chunkhouse::python

@@ -18,4 +18,5 @@ NB_MODULE(_core, m) {
   RegisterStream(m);
   RegisterDataframe(m);
   RegisterCatalog(m);
+  RegisterSelector(m);
 }

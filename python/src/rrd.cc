@@ -10,6 +10,7 @@
 #include "arrow_interop.h"
 #include "bindings.h"
 #include "chunkhouse/chunk/format.h"
+#include "chunkhouse/base/type_text.h"
 #include "chunkhouse/chunk/ops.h"
 #include "chunkhouse/rrd/reader.h"
 #include "errors.h"
@@ -49,10 +50,19 @@ std::vector<StoreId> ListStores(const std::string& path) {
 
 namespace {
 
+// Rust's Debug of a StoreId, as Rerun's messages print it.
+std::string StoreDebug(const StoreId& id) {
+  return fmt::format("StoreId({}, {}, {})", id.kind == StoreKind::kRecording ? "Recording" : "Blueprint",
+                     RustDebugString(id.application_id), RustDebugString(id.recording_id));
+}
 
 class RrdReader {
  public:
-  explicit RrdReader(std::string path) : path_(std::move(path)) { stores_ = ListStores(path_); }
+  // Stores sorted by (kind, application id, recording id), as Rerun lists them.
+  explicit RrdReader(std::string path) : path_(std::move(path)) {
+    stores_ = ListStores(path_);
+    std::sort(stores_.begin(), stores_.end());
+  }
   const std::string& path() const { return path_; }
 
   std::vector<StoreEntry> Entries(StoreKind kind) const {
@@ -74,7 +84,7 @@ class RrdReader {
   // A store of this file, checked to be one (Rerun's message).
   const StoreId& Find(const StoreEntry& store) const {
     if (std::find(stores_.begin(), stores_.end(), store.id) == stores_.end()) {
-      Throw(InvalidArgument("Store {} not found in RRD file", store.id.ToString()));
+      Throw(InvalidArgument("Store {} not found in RRD file", StoreDebug(store.id)));
     }
     return store.id;
   }
@@ -95,6 +105,7 @@ void RegisterRrd(nb::module_& m) {
       .def("__hash__", [](const StoreEntry& e) {
         return nb::hash(nb::make_tuple(e.kind(), e.id.application_id, e.id.recording_id));
       })
+      .def_prop_ro("_debug", [](const StoreEntry& e) { return StoreDebug(e.id); })
       .def("__repr__", [](const StoreEntry& e) {
         return fmt::format("StoreEntry(kind='{}', application_id='{}', recording_id='{}')", e.kind(),
                            e.id.application_id, e.id.recording_id);

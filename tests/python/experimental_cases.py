@@ -329,11 +329,17 @@ def case_multi_store(rr, rx, paths):
         warnings.simplefilter("always")
         r.stream()
     out.append(any("implicitly using" in str(w.message) for w in caught))
+    out.append([str(w.message) for w in caught if "implicitly" in str(w.message)])
     out.append(entities(r.stream(store=recs[1]).collect()))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         reader(rx, paths).stream()
     out.append(any("implicitly using" in str(w.message) for w in caught))
+    try:
+        reader(rx, paths).stream(store=recs[0])
+        out.append("no error")
+    except ValueError as err:
+        out.append(str(err))
     return out
 
 

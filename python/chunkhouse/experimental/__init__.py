@@ -8,10 +8,11 @@
 from .._core import ChunkInfo, StoreEntry
 from ._chunk import Chunk
 from ._rrd_reader import RrdReader
+from .._selector import Selector
 from ._store import ChunkStore, LazyStore, OptimizationProfile
 from ._stream import LazyChunkStream, PipelineError
 
 __all__ = [
     "Chunk", "ChunkInfo", "ChunkStore", "LazyChunkStream", "LazyStore", "OptimizationProfile", "PipelineError",
-    "RrdReader", "StoreEntry",
+    "RrdReader", "Selector", "StoreEntry",
 ]

@@ -51,7 +51,7 @@ class RrdReader:
         if not recordings:
             raise ValueError("No recording store found in RRD file")
         if len(recordings) > 1:
-            warnings.warn(f"RRD contains {len(recordings)} recording stores; implicitly using {recordings[0]!r}. "
+            warnings.warn(f"RRD contains {len(recordings)} recording stores; implicitly using {recordings[0]._debug}. "
                           "Pass `store=…` to select explicitly (see `recordings()`).", stacklevel=3)
         return recordings[0]
 

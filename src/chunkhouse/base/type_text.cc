@@ -258,6 +258,23 @@ std::string TypeDebug(const arrow::DataType& type) {
       const auto& d = static_cast<const arrow::DictionaryType&>(type);
       return fmt::format("Dictionary({}, {})", TypeDebug(*d.index_type()), TypeDebug(*d.value_type()));
     }
+    case Type::MAP:
+      return fmt::format("Map({}, {})", FieldDebug(*type.field(0)),
+                         static_cast<const arrow::MapType&>(type).keys_sorted() ? "true" : "false");
+    case Type::SPARSE_UNION:
+    case Type::DENSE_UNION: {
+      const auto& u = static_cast<const arrow::UnionType&>(type);
+      std::string out = "Union([";
+      for (int i = 0; i < type.num_fields(); ++i) {
+        out += fmt::format("{}({}, {})", i ? ", " : "", static_cast<int>(u.type_codes()[i]), FieldDebug(*type.field(i)));
+      }
+      return out + (type.id() == Type::DENSE_UNION ? "], Dense)" : "], Sparse)");
+    }
+    case Type::RUN_END_ENCODED: {
+      const auto& r = static_cast<const arrow::RunEndEncodedType&>(type);
+      return fmt::format("RunEndEncoded({}, {})", FieldDebug(*arrow::field("run_ends", r.run_end_type(), false)),
+                         FieldDebug(*arrow::field("values", r.value_type())));
+    }
     default: return TypeDisplay(type);
   }
 }

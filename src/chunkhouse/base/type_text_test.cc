@@ -54,6 +54,19 @@ TEST(TypeText, Debug) {
             "Struct([Field { name: \"a\", data_type: Struct([Field { name: \"b\", data_type: Float32 }]), nullable: true }])");
 }
 
+// As the wheel prints them in "expected a ListArray, got ..." and "cannot contain a null bitmask".
+TEST(TypeText, DebugOfMapUnionAndRunEnd) {
+  EXPECT_EQ(TypeDebug(*arrow::map(arrow::int64(), arrow::int64())),
+            "Map(Field { name: \"entries\", data_type: Struct([Field { name: \"key\", data_type: Int64 }, Field { name: "
+            "\"value\", data_type: Int64, nullable: true }]) }, false)");
+  EXPECT_EQ(TypeDebug(*arrow::sparse_union({arrow::field("0", arrow::int64()), arrow::field("1", arrow::utf8())})),
+            "Union([(0, Field { name: \"0\", data_type: Int64, nullable: true }), (1, Field { name: \"1\", data_type: "
+            "Utf8, nullable: true })], Sparse)");
+  EXPECT_EQ(TypeDebug(*arrow::run_end_encoded(arrow::int32(), arrow::utf8())),
+            "RunEndEncoded(Field { name: \"run_ends\", data_type: Int32 }, Field { name: \"values\", data_type: Utf8, "
+            "nullable: true })");
+}
+
 TEST(TypeText, RustDebugString) {
   EXPECT_EQ(RustDebugString("b"), "\"b\"");
   EXPECT_EQ(RustDebugString("a\"\\\n\t\r"), "\"a\\\"\\\\\\n\\t\\r\"");
