@@ -2,6 +2,8 @@
 // Python LazyChunkStream adds the move semantics and argument checks), its runs, ChunkStore and
 // LazyStore. Pipelines run with the GIL released; Python callables take it themselves.
 #include <nanobind/nanobind.h>
+
+#include <utility>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/shared_ptr.h>
@@ -73,19 +75,39 @@ class PyTransform : public transform::ChunkTransform {
   bool flat_;
 };
 
-// from_iter: pulls a Python iterator (one-shot: every run shares it).
+// from_iter: pulls a Python iterator (one-shot: every run shares it), up to kBatch items per
+// hold of the GIL. An error after some items is kept for the next pull, so those items are
+// processed first, as when pulling one at a time.
 std::shared_ptr<transform::SourceFactory> IteratorSource(nb::handle iterable) {
-  auto it = std::make_shared<GilObject>(nb::iter(iterable));
-  return std::make_shared<transform::CallbackSourceFactory>([it]() -> Result<std::shared_ptr<Chunk>> {
+  constexpr size_t kBatch = 256;
+  struct State {
+    explicit State(nb::handle it) : iterator(it) {}
+    GilObject iterator;
+    Status pending;
+  };
+  auto state = std::make_shared<State>(nb::iter(iterable));
+  return std::make_shared<transform::CallbackSourceFactory>([state]() -> Result<std::vector<std::shared_ptr<Chunk>>> {
     nb::gil_scoped_acquire gil;
-    PyObject* item = PyIter_Next(it->get().ptr());
-    if (item == nullptr) {
-      if (!PyErr_Occurred()) return nullptr;
-      nb::python_error e;
-      return CapturePythonError(e);
+    if (!state->pending.ok()) return std::exchange(state->pending, Status::OK());
+    std::vector<std::shared_ptr<Chunk>> batch;
+    while (batch.size() < kBatch) {
+      PyObject* item = PyIter_Next(state->iterator.get().ptr());
+      Result<std::shared_ptr<Chunk>> chunk;
+      if (item == nullptr) {
+        if (!PyErr_Occurred()) break;
+        nb::python_error e;
+        chunk = CapturePythonError(e);
+      } else {
+        chunk = AsChunk(nb::steal(item));
+      }
+      if (!chunk.ok()) {
+        if (batch.empty()) return chunk.status();
+        state->pending = chunk.status();
+        break;
+      }
+      batch.push_back(std::move(*chunk));
     }
-    nb::object obj = nb::steal(item);
-    return AsChunk(obj);
+    return batch;
   });
 }
 

@@ -149,9 +149,9 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
 Result<std::shared_ptr<Chunk>> Chunk::Make(Parts parts) { return Assemble(std::move(parts), /*check=*/true); }
 
 Chunk::Parts Chunk::parts() const {
-  Parts p{id_, entity_path_, batch_->column(row_id_column_), {}, {}};
-  for (const auto& ic : indexes_) p.timelines.push_back({ic.timeline, batch_->column(ic.column), ic.is_sorted});
-  for (const auto& cc : components_) p.components.emplace_back(cc.descriptor, batch_->column(cc.column));
+  Parts p{id_, entity_path_, column_ptr(row_id_column_), {}, {}};
+  for (const auto& ic : indexes_) p.timelines.push_back({ic.timeline, column_ptr(ic.column), ic.is_sorted});
+  for (const auto& cc : components_) p.components.emplace_back(cc.descriptor, column_ptr(cc.column));
   return p;
 }
 
@@ -259,13 +259,13 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
   smd->Append(std::string(meta::kChunkId), ChunkIdString(chunk->id_));
   smd->Append(std::string(meta::kEntityPath), chunk->entity_path_);
   chunk->batch_ = arrow::RecordBatch::Make(arrow::schema(fields, smd), n, columns);
-  chunk->row_ids_ = static_cast<const arrow::FixedSizeBinaryArray&>(*columns[0]).GetValue(0);
+  chunk->columns_ = std::move(columns);
+  chunk->row_ids_ = static_cast<const arrow::FixedSizeBinaryArray&>(*chunk->columns_[0]).GetValue(0);
   return chunk;
 }
 
 int64_t Chunk::num_rows() const { return batch_->num_rows(); }
 int Chunk::num_columns() const { return batch_->num_columns(); }
-const arrow::Array& Chunk::column(int i) const { return *batch_->column(i); }
 
 Tuid Chunk::row_id(int64_t row) const { return Tuid::FromBytes(row_ids_ + 16 * row); }
 
@@ -297,7 +297,7 @@ std::optional<TimeRange> Chunk::TimeRangeOf(const IndexColumn& index) const {
 Chunk::ComponentTimeStats Chunk::ComponentStatsOn(const IndexColumn& index,
                                                   const ComponentColumn& c) const {
   ComponentTimeStats out;
-  const arrow::Array& col = *batch_->column(c.column);
+  const arrow::Array& col = column(c.column);
   const int64_t* v = time_values(index);
   int64_t n = num_rows();
   if (col.null_count() == 0) {
@@ -336,7 +336,7 @@ std::optional<std::pair<Tuid, Tuid>> Chunk::RowIdRange() const {
 }
 
 std::optional<std::pair<Tuid, Tuid>> Chunk::RowIdRangeOf(const ComponentColumn& c) const {
-  const arrow::Array& col = *batch_->column(c.column);
+  const arrow::Array& col = column(c.column);
   if (col.null_count() == 0) return RowIdRange();
   std::optional<std::pair<Tuid, Tuid>> out;
   for (int64_t r = 0; r < num_rows(); ++r) {

@@ -66,7 +66,8 @@ class Chunk {
   Tuid row_id(int64_t row) const;
   // Raw int64 values of an index column (all three time types are int64 underneath).
   const int64_t* time_values(const IndexColumn& index) const;
-  const arrow::Array& column(int i) const;
+  const arrow::Array& column(int i) const { return *columns_[static_cast<size_t>(i)]; }
+  const std::shared_ptr<arrow::Array>& column_ptr(int i) const { return columns_[static_cast<size_t>(i)]; }
   const IndexColumn* FindIndex(std::string_view timeline) const;
   const ComponentColumn* FindComponent(std::string_view component) const;
 
@@ -91,6 +92,7 @@ class Chunk {
   static Result<std::shared_ptr<Chunk>> Assemble(Parts parts, bool check);
 
   std::shared_ptr<arrow::RecordBatch> batch_;
+  std::vector<std::shared_ptr<arrow::Array>> columns_;  // the batch's, held directly (cheap access)
   Tuid id_;
   std::string entity_path_;
   int row_id_column_ = 0;

@@ -3,8 +3,9 @@
 #include <arrow/array.h>
 #include <arrow/array/concatenate.h>
 #include <arrow/buffer.h>
+#include <arrow/record_batch.h>
+#include <arrow/type_traits.h>
 #include <arrow/compute/api_vector.h>
-#include <arrow/util/byte_size.h>
 
 #include <algorithm>
 #include <numeric>
@@ -165,6 +166,31 @@ Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chu
                                          chunks[0]->entity_path()));
     }
   }
+  // The common case, chunks of one layout (e.g. a stream's compaction): column by column.
+  const auto& layout = *chunks[0]->batch()->schema();
+  const bool same_layout = std::all_of(chunks.begin() + 1, chunks.end(), [&](const auto& c) {
+    return c->batch()->schema().get() == &layout || c->batch()->schema()->Equals(layout, /*check_metadata=*/false);
+  });
+  if (same_layout) {
+    const Chunk& first = *chunks[0];
+    auto column = [&](int j) -> Result<std::shared_ptr<arrow::Array>> {
+      arrow::ArrayVector pieces;
+      pieces.reserve(chunks.size());
+      for (const auto& c : chunks) pieces.push_back(c->column_ptr(j));
+      return arrow::Concatenate(pieces);
+    };
+    Chunk::Parts out{Tuid::New(), first.entity_path(), nullptr, {}, {}};
+    ARROW_ASSIGN_OR_RAISE(out.row_ids, column(0));
+    for (const auto& ic : first.indexes()) {
+      ARROW_ASSIGN_OR_RAISE(auto values, column(ic.column));
+      out.timelines.push_back({ic.timeline, std::move(values), std::nullopt});
+    }
+    for (const auto& cc : first.components()) {
+      ARROW_ASSIGN_OR_RAISE(auto values, column(cc.column));
+      out.components.emplace_back(cc.descriptor, std::move(values));
+    }
+    return Chunk::Make(std::move(out));
+  }
   std::vector<Chunk::Parts> all;
   for (const auto& c : chunks) all.push_back(c->parts());
   Chunk::Parts out = all[0];
@@ -231,9 +257,68 @@ Result<std::shared_ptr<Chunk>> ConcatAndSort(const std::shared_ptr<Chunk>& a, co
   return sorted;
 }
 
+namespace {
+
+// Bytes the rows [offset, offset + length) of `data` reference: validity bits, values, offsets
+// and, for nested types, the child ranges they point at. Cheap (no buffer set, no allocation),
+// as a size estimate for compaction must be: it is taken for every chunk a store inserts.
+int64_t ReferencedBytes(const arrow::ArrayData& data, int64_t offset, int64_t length) {
+  if (length <= 0) return 0;
+  const int64_t start = data.offset + offset;
+  int64_t bytes = data.buffers.empty() || !data.buffers[0] ? 0 : (length + 7) / 8;
+  const arrow::DataType& type = *data.type;
+  auto child_range = [&](const auto* offsets) {
+    return std::pair<int64_t, int64_t>(offsets[start], offsets[start + length] - offsets[start]);
+  };
+  switch (type.id()) {
+    case arrow::Type::NA: return 0;
+    case arrow::Type::BOOL: return bytes + (length + 7) / 8;
+    case arrow::Type::LIST:
+    case arrow::Type::MAP: {
+      auto [first, n] = child_range(data.GetValues<int32_t>(1, 0));
+      return bytes + (length + 1) * 4 + ReferencedBytes(*data.child_data[0], first - data.child_data[0]->offset, n);
+    }
+    case arrow::Type::LARGE_LIST: {
+      auto [first, n] = child_range(data.GetValues<int64_t>(1, 0));
+      return bytes + (length + 1) * 8 + ReferencedBytes(*data.child_data[0], first - data.child_data[0]->offset, n);
+    }
+    case arrow::Type::FIXED_SIZE_LIST: {
+      const int64_t size = static_cast<const arrow::FixedSizeListType&>(type).list_size();
+      return bytes + ReferencedBytes(*data.child_data[0], (offset + data.offset) * size - data.child_data[0]->offset,
+                                     length * size);
+    }
+    case arrow::Type::STRUCT:
+      for (const auto& child : data.child_data) bytes += ReferencedBytes(*child, offset + data.offset - child->offset, length);
+      return bytes;
+    case arrow::Type::STRING:
+    case arrow::Type::BINARY: {
+      auto [first, n] = child_range(data.GetValues<int32_t>(1, 0));
+      return bytes + (length + 1) * 4 + n;
+    }
+    case arrow::Type::LARGE_STRING:
+    case arrow::Type::LARGE_BINARY: {
+      auto [first, n] = child_range(data.GetValues<int64_t>(1, 0));
+      return bytes + (length + 1) * 8 + n;
+    }
+    default:
+      if (arrow::is_fixed_width(type.id()) && type.id() != arrow::Type::DICTIONARY && data.child_data.empty()) {
+        return bytes + length * static_cast<const arrow::FixedWidthType&>(type).bit_width() / 8;
+      }
+      // Views, unions, dictionaries, run-end encoding: their buffers whole.
+      for (const auto& buffer : data.buffers) bytes += buffer ? buffer->size() : 0;
+      for (const auto& child : data.child_data) bytes += ReferencedBytes(*child, 0, child->length);
+      return bytes;
+  }
+}
+
+}  // namespace
+
+int64_t ByteSize(const arrow::Array& array) { return ReferencedBytes(*array.data(), 0, array.length()); }
+
 int64_t ByteSize(const Chunk& chunk) {
-  auto size = arrow::util::ReferencedBufferSize(*chunk.batch());
-  return size.ok() ? *size : arrow::util::TotalBufferSize(*chunk.batch());
+  int64_t bytes = 0;
+  for (int i = 0; i < chunk.num_columns(); ++i) bytes += ByteSize(chunk.column(i));
+  return bytes;
 }
 
 }  // namespace chunkhouse

@@ -48,7 +48,9 @@ Result<std::shared_ptr<Chunk>> SortedByRowId(const std::shared_ptr<Chunk>& chunk
 // what Rerun's store does when it compacts a chunk into its neighbour.
 Result<std::shared_ptr<Chunk>> ConcatAndSort(const std::shared_ptr<Chunk>& a, const std::shared_ptr<Chunk>& b);
 
-// Bytes the chunk's buffers hold (shared buffers counted once per chunk, slices by their size).
+// Bytes the chunk's rows reference (values, offsets, validity, the child ranges of nested
+// columns; slices by their size): a cheap estimate, as compaction takes it for every chunk.
 int64_t ByteSize(const Chunk& chunk);
+int64_t ByteSize(const arrow::Array& array);
 
 }  // namespace chunkhouse

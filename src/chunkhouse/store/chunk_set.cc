@@ -178,7 +178,25 @@ Status ChunkSet::InsertImpl(const std::shared_ptr<Chunk>& chunk, bool from_split
     InsertStatic(chunk);
     return Status::OK();
   }
-  return InsertTemporal(chunk, from_split);
+  return InsertTemporal(Describe(chunk, from_split));
+}
+
+Status ChunkSet::Reinsert(Stored stored) {
+  if (stored.time_ranges.empty()) {  // static: stored whole
+    InsertStatic(stored.pieces.front());
+    return Status::OK();
+  }
+  const uint64_t row_limit = stored.sorted ? thresholds_.max_rows : thresholds_.max_rows_if_unsorted;
+  const bool oversized = thresholds_.enabled() && stored.rows > 1 &&
+                         ((thresholds_.max_bytes > 0 && stored.bytes > thresholds_.max_bytes) ||
+                          (row_limit > 0 && stored.rows > row_limit));
+  if (oversized) {
+    ARROW_ASSIGN_OR_RAISE(auto chunk, stored.chunk());
+    return InsertImpl(chunk, /*from_split=*/false);
+  }
+  stored.from_split = false;  // a root again in this set
+  stored.from_compaction = false;
+  return InsertTemporal(std::move(stored));
 }
 
 void ChunkSet::InsertStatic(const std::shared_ptr<Chunk>& chunk) {
@@ -208,13 +226,12 @@ void ChunkSet::InsertStatic(const std::shared_ptr<Chunk>& chunk) {
   }
 }
 
-Status ChunkSet::InsertTemporal(const std::shared_ptr<Chunk>& chunk, bool from_split) {
-  Stored stored = Describe(chunk, from_split);
-  if (const Stored* elected = from_split ? nullptr : Elect(stored)) {
+Status ChunkSet::InsertTemporal(Stored stored) {
+  if (const Stored* elected = stored.from_split ? nullptr : Elect(stored)) {
     Stored previous = Remove(elected->id);
-    const Tuid previous_id = previous.id;
+    const Tuid previous_id = previous.id, incoming_id = stored.id;
     ARROW_ASSIGN_OR_RAISE(Stored merged, Merge(std::move(previous), std::move(stored)));
-    compacted_into_[chunk->id()] = merged.id;
+    compacted_into_[incoming_id] = merged.id;
     compacted_into_[previous_id] = merged.id;
     stored = std::move(merged);
   }
@@ -297,31 +314,36 @@ ChunkSet::Stored ChunkSet::Remove(const Tuid& id) {
   return std::move(stored);
 }
 
+// Each pass re-inserts the stored chunks, in chunk id order, into a fresh set; compacted chunks
+// go in as their pieces (nothing is concatenated until the chunks are read).
 Result<ChunkSet> ChunkSet::Finalize(ChunkSet set, const OptimizationProfile& profile) {
   const CompactionThresholds limits = profile.thresholds();
-  auto rebuilt = [&](const std::vector<std::shared_ptr<Chunk>>& chunks) -> Result<ChunkSet> {
+  auto fresh = [&]() {
     ChunkSet next(limits);
     next.schema_ = set.schema_;
-    for (const auto& c : chunks) ARROW_RETURN_NOT_OK(next.Insert(c));
     return next;
   };
   if (profile.split_size_ratio) {
-    std::vector<std::shared_ptr<Chunk>> pieces;
-    ARROW_ASSIGN_OR_RAISE(auto current, set.chunks());
-    for (const auto& c : current) {
-      ARROW_ASSIGN_OR_RAISE(auto split, SplitThickThin(*c, *profile.split_size_ratio));
-      if (split) {
-        pieces.insert(pieces.end(), split->begin(), split->end());
-      } else {
-        pieces.push_back(c);
+    ChunkSet next = fresh();
+    for (auto& [id, stored] : set.chunks_) {
+      std::optional<std::vector<std::shared_ptr<Chunk>>> pieces;
+      if (stored.types.size() >= 2) {
+        ARROW_ASSIGN_OR_RAISE(auto chunk, stored.chunk());
+        ARROW_ASSIGN_OR_RAISE(pieces, SplitThickThin(*chunk, *profile.split_size_ratio));
       }
+      if (!pieces) {
+        ARROW_RETURN_NOT_OK(next.Reinsert(std::move(stored)));
+        continue;
+      }
+      for (const auto& piece : *pieces) ARROW_RETURN_NOT_OK(next.InsertImpl(piece, /*from_split=*/false));
     }
-    ARROW_ASSIGN_OR_RAISE(set, rebuilt(pieces));
+    set = std::move(next);
   }
   for (int pass = 0; pass < profile.extra_passes; ++pass) {
     const size_t before = set.size();
-    ARROW_ASSIGN_OR_RAISE(auto current, set.chunks());
-    ARROW_ASSIGN_OR_RAISE(set, rebuilt(current));
+    ChunkSet next = fresh();
+    for (auto& [id, stored] : set.chunks_) ARROW_RETURN_NOT_OK(next.Reinsert(std::move(stored)));
+    set = std::move(next);
     if (set.size() >= before) break;
   }
   set.thresholds_ = {};

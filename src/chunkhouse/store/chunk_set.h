@@ -68,7 +68,9 @@ class ChunkSet {
   static Result<Stored> Merge(Stored a, Stored b);
   Status InsertImpl(const std::shared_ptr<Chunk>& chunk, bool from_split);
   void InsertStatic(const std::shared_ptr<Chunk>& chunk);
-  Status InsertTemporal(const std::shared_ptr<Chunk>& chunk, bool from_split);
+  Status InsertTemporal(Stored stored);
+  // A stored chunk of another set, as a new root of this one (a compaction pass).
+  Status Reinsert(Stored stored);
   const Stored* Elect(const Stored& incoming) const;
   void Index(const Stored& stored);
   Stored Remove(const Tuid& id);  // out of the set and its indexes (the id must be present)

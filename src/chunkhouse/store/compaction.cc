@@ -1,7 +1,6 @@
 #include "chunkhouse/store/compaction.h"
 
 #include <arrow/record_batch.h>
-#include <arrow/util/byte_size.h>
 
 #include <algorithm>
 #include <map>
@@ -75,8 +74,7 @@ Result<std::optional<std::vector<std::shared_ptr<Chunk>>>> SplitThickThin(const 
   for (const auto& cc : chunk.components()) {
     auto key = cc.descriptor.archetype ? std::pair(true, *cc.descriptor.archetype) : std::pair(false, cc.descriptor.component);
     Group& g = groups[key];
-    auto size = arrow::util::ReferencedBufferSize(chunk.column(cc.column));
-    g.bytes += static_cast<uint64_t>(size.ok() ? *size : 0);
+    g.bytes += static_cast<uint64_t>(ByteSize(chunk.column(cc.column)));
     g.components.push_back(cc.descriptor.component);
   }
   if (groups.size() < 2) return std::nullopt;

@@ -25,7 +25,11 @@ void SchemaBuilder::Add(const Chunk& chunk) {
       t->type = ic.timeline.type;  // the latest type wins
     }
   }
-  EntityPath entity = EntityPath::Parse(chunk.entity_path());
+  if (chunk.entity_path() != last_entity_text_ || last_entity_text_.empty()) {
+    last_entity_text_ = chunk.entity_path();
+    last_entity_ = EntityPath::Parse(last_entity_text_);
+  }
+  const EntityPath& entity = last_entity_;
   for (const auto& cc : chunk.components()) {
     auto [it, fresh] = column_index_.try_emplace(std::make_pair(entity, cc.descriptor), schema_.columns.size());
     if (fresh) {

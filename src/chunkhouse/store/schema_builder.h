@@ -3,6 +3,7 @@
 // component), flagged static when any of its data is static and semantically empty when no
 // chunk holds an instance. Every store that is built from chunks computes its schema here.
 #include <map>
+#include <string>
 #include <utility>
 
 #include "chunkhouse/base/entity_path.h"
@@ -20,6 +21,9 @@ class SchemaBuilder {
  private:
   sorbet::Schema schema_;
   std::map<std::pair<EntityPath, ComponentDescriptor>, size_t> column_index_;
+  // The last chunk's entity, parsed (chunks of one entity tend to come together).
+  std::string last_entity_text_;
+  EntityPath last_entity_;
 };
 
 }  // namespace chunkhouse

@@ -357,30 +357,33 @@ class Compiler {
         break;
       }
     }
-    return WithSteps(std::move(source), p->steps, first_step, p->kind == Pipeline::Kind::kSource);
+    const bool deferred = p->kind == Pipeline::Kind::kSource && p->source->defers_work();
+    return WithSteps(std::move(source), p->steps, first_step, deferred);
   }
 
  private:
-  // The steps from `i` on: runs of C++ steps on the pool, Python ones in order.
+  // The steps from `i` on: runs of C++ steps on the pool (when there is work worth moving
+  // there: a source's reading and decoding, or a heavy step), filters in line, Python ones in
+  // order on the pulling thread.
   Result<std::unique_ptr<ChunkSource>> WithSteps(std::unique_ptr<ChunkSource> source, const std::vector<Step>& steps,
-                                                 size_t i, bool from_reader) {
-    bool parallel_done = false;
-    while (i < steps.size() || (from_reader && !parallel_done)) {
+                                                 size_t i, bool deferred) {
+    const size_t in_flight = 2 * static_cast<size_t>(options_.workers);
+    bool pooled = false;  // the source's deferred work has been given to the pool
+    while (i < steps.size() || (deferred && !pooled)) {
       std::vector<Step> run;
       const bool parallel = i >= steps.size() || IsParallel(steps[i]);
       while (i < steps.size() && IsParallel(steps[i]) == parallel) run.push_back(steps[i++]);
-      if (parallel) {
-        source = std::make_unique<ParallelSteps>(std::move(source), std::move(run),
-                                                 2 * static_cast<size_t>(options_.workers));
-        parallel_done = true;
-      } else {
-        if (from_reader && !parallel_done) {  // read and decode on the pool even so
-          source = std::make_unique<ParallelSteps>(std::move(source), std::vector<Step>{},
-                                                   2 * static_cast<size_t>(options_.workers));
-          parallel_done = true;
-        }
-        source = std::make_unique<SequentialSteps>(std::move(source), std::move(run));
+      const bool heavy = std::any_of(run.begin(), run.end(), [](const Step& s) { return s.kind == Step::Kind::kTransform; });
+      if (parallel && (heavy || (deferred && !pooled))) {
+        source = std::make_unique<ParallelSteps>(std::move(source), std::move(run), in_flight);
+        pooled = true;
+        continue;
       }
+      if (!parallel && deferred && !pooled) {  // read and decode on the pool even so
+        source = std::make_unique<ParallelSteps>(std::move(source), std::vector<Step>{}, in_flight);
+        pooled = true;
+      }
+      source = std::make_unique<SequentialSteps>(std::move(source), std::move(run));
     }
     return source;
   }

@@ -26,10 +26,24 @@ class VectorSource : public ChunkSource {
 class CallbackSource : public ChunkSource {
  public:
   explicit CallbackSource(CallbackSourceFactory::Pull pull) : pull_(std::move(pull)) {}
-  Result<std::shared_ptr<Chunk>> Next() override { return pull_(); }
+  Result<std::shared_ptr<Chunk>> Next() override {
+    if (pos_ == batch_.size()) {
+      if (done_) return nullptr;
+      ARROW_ASSIGN_OR_RAISE(batch_, pull_());
+      pos_ = 0;
+      if (batch_.empty()) {
+        done_ = true;
+        return nullptr;
+      }
+    }
+    return std::move(batch_[pos_++]);
+  }
 
  private:
   CallbackSourceFactory::Pull pull_;
+  std::vector<std::shared_ptr<Chunk>> batch_;
+  size_t pos_ = 0;
+  bool done_ = false;
 };
 
 class FilteredSource : public ChunkSource {

@@ -36,6 +36,8 @@ class SourceFactory {
   // everything without one. A factory that can evaluate the filter on an index reads only what
   // matches; others filter what they produce.
   virtual Result<std::unique_ptr<ChunkSource>> Open(const std::optional<StructuredFilter>& filter) const = 0;
+  // Whether its chunks come with work worth doing on the pool (reading, decoding).
+  virtual bool defers_work() const { return true; }
 };
 
 // Chunks already in memory (a ChunkStore's, a list's).
@@ -44,18 +46,21 @@ class VectorSourceFactory : public SourceFactory {
   explicit VectorSourceFactory(std::vector<std::shared_ptr<Chunk>> chunks)
       : chunks_(std::make_shared<const std::vector<std::shared_ptr<Chunk>>>(std::move(chunks))) {}
   Result<std::unique_ptr<ChunkSource>> Open(const std::optional<StructuredFilter>& filter) const override;
+  bool defers_work() const override { return false; }
 
  private:
   std::shared_ptr<const std::vector<std::shared_ptr<Chunk>>> chunks_;
 };
 
-// A source that yields what a callback produces until it returns null (a user's iterator).
+// A source that yields what a callback produces, a batch at a time, until it returns an empty
+// batch (a user's iterator: pulling several items per call saves a lock round trip per chunk).
 // One-shot sources are shared between runs: what one run consumed, the next does not see.
 class CallbackSourceFactory : public SourceFactory {
  public:
-  using Pull = std::function<Result<std::shared_ptr<Chunk>>()>;
+  using Pull = std::function<Result<std::vector<std::shared_ptr<Chunk>>>()>;
   explicit CallbackSourceFactory(Pull pull) : pull_(std::move(pull)) {}
   Result<std::unique_ptr<ChunkSource>> Open(const std::optional<StructuredFilter>& filter) const override;
+  bool defers_work() const override { return false; }
 
  private:
   Pull pull_;

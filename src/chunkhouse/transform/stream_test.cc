@@ -129,14 +129,15 @@ TEST(Stream, LeadingFiltersFuseWithTheSameResult) {
 TEST(Stream, SplitRunsTheUpstreamOnceWhenBothSidesAreUsed) {
   std::atomic<int> pulls{0};
   auto chunks = Fixture();
-  auto factory = std::make_shared<CallbackSourceFactory>([&, i = std::make_shared<size_t>(0)]() -> Result<std::shared_ptr<Chunk>> {
-    if (*i >= chunks.size()) {
-      *i = 0;
-      return nullptr;
-    }
-    ++pulls;
-    return chunks[(*i)++];
-  });
+  auto factory = std::make_shared<CallbackSourceFactory>(
+      [&, i = std::make_shared<size_t>(0)]() -> Result<std::vector<std::shared_ptr<Chunk>>> {
+        if (*i >= chunks.size()) {
+          *i = 0;
+          return std::vector<std::shared_ptr<Chunk>>{};
+        }
+        ++pulls;
+        return std::vector{chunks[(*i)++]};
+      });
   StructuredFilter pos;
   pos.components = std::vector<std::string>{"Points3D:positions"};
   auto [matched, unmatched] = Pipeline::Split(Pipeline::From(factory), pos);
