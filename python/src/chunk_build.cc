@@ -13,6 +13,7 @@
 #include "arrow_interop.h"
 #include "bindings.h"
 #include "chunkhouse/chunk/from_columns.h"
+#include "chunkhouse/chunk/from_dataframe.h"
 #include "errors.h"
 
 namespace nb = nanobind;
@@ -59,6 +60,27 @@ std::shared_ptr<Chunk> ChunkFromRecordBatch(nb::handle batch) {
   return *chunk;
 }
 
+// The batch read as a dataframe (Rerun 0.36): mode "auto" | "static" | "columns"; ValueError on failure.
+std::vector<std::shared_ptr<Chunk>> ChunksFromDataframe(nb::handle batch, const std::string& mode,
+                                                        std::vector<std::string> columns,
+                                                        std::optional<std::string> entity_path) {
+  DataframeIndex index;
+  if (mode == "auto") {
+    index.mode = DataframeIndex::Mode::kAuto;
+  } else if (mode == "static") {
+    index.mode = DataframeIndex::Mode::kStatic;
+  } else if (mode == "columns") {
+    index.mode = DataframeIndex::Mode::kColumns;
+  } else {
+    throw nb::value_error(("Invalid index mode \"" + mode + "\"; expected \"auto\", \"static\", or \"columns\".").c_str());
+  }
+  index.columns = std::move(columns);
+  auto imported = ImportBatch(batch);
+  auto chunks = ChunksFromDataframeBatch(imported, index, entity_path);
+  if (!chunks.ok()) throw nb::value_error(chunks.status().message().c_str());
+  return *chunks;
+}
+
 }  // namespace
 
 void RegisterChunkBuild(nb::module_& m) {
@@ -67,6 +89,9 @@ void RegisterChunkBuild(nb::module_& m) {
         "by time, fresh ids.");
   m.def("chunk_from_record_batch", &ChunkFromRecordBatch, "record_batch"_a,
         "The chunk a complete chunk record batch holds, its chunk id and row ids kept.");
+  m.def("chunks_from_dataframe_batch", &ChunksFromDataframe, "record_batch"_a, "index_mode"_a, "index_columns"_a,
+        "entity_path"_a.none(),
+        "The chunks a record batch read as a dataframe holds, one per entity (Rerun 0.36's from_record_batch).");
 }
 
 }  // namespace chunkhouse::python
