@@ -491,3 +491,25 @@ def case_component_column(rr, rx, pa, np):
         "bad_lengths": outcome(lambda: columns_of([col.partition([[1, 2]])])),
         "too_long": outcome(lambda: columns_of([col.partition([2, 2])])),
     }
+
+
+# --- seed 003's code blocks that need only these pieces, verbatim -----------------------------------
+
+SEED_FROM_COLUMNS = '''
+chunk = Chunk.from_columns(
+    "/robots/arm",
+    indexes=[rr.TimeColumn("frame", sequence=[0, 1, 2])],
+    columns=rr.Points3D.columns(positions=[[1, 2, 3], [4, 5, 6], [7, 8, 9]]),
+)
+'''
+SEED_DESCRIPTOR = "rr.Scalars.descriptor_scalars()"  # the argument of `.to_component(...)` in DeriveLens' examples
+
+
+@case
+def case_seed003_blocks(rr, rx, pa, np):
+    scope = {"rr": rr, "Chunk": rx.Chunk}
+    exec(SEED_FROM_COLUMNS, scope)  # noqa: S102  (the seed's example, as written)
+    chunk = scope["chunk"]
+    d = eval(SEED_DESCRIPTOR, scope)  # noqa: S307
+    return {"chunk": describe(chunk), "columns": [f.name for f in chunk.to_record_batch().schema],
+            "descriptor": [d.component, d.archetype, d.component_type]}
