@@ -12,11 +12,11 @@ from . import catalog, dataframe, experimental, server
 from ._archetypes import Points3D, Scalars, TextLog, Transform3D
 from ._columns import ComponentColumn, ComponentColumnList, ComponentDescriptor, TimeColumn
 from ._convert import Angle, Quaternion, RerunWarning, RotationAxisAngle
-from ._dynamic import AnyBatchValue, DynamicArchetype
+from ._dynamic import AnyBatchValue, AnyValues, DescribedComponentBatch, DynamicArchetype
 from .experimental._chunk import AUTO_INDEX
 
 __all__ = [
-    "AUTO_INDEX", "Angle", "AnyBatchValue", "ComponentColumn", "ComponentColumnList", "ComponentDescriptor",
-    "DynamicArchetype", "Points3D", "Quaternion", "RerunWarning", "RotationAxisAngle", "Scalars", "TextLog",
+    "AUTO_INDEX", "Angle", "AnyBatchValue", "AnyValues", "ComponentColumn", "ComponentColumnList", "ComponentDescriptor",
+    "DescribedComponentBatch", "DynamicArchetype", "Points3D", "Quaternion", "RerunWarning", "RotationAxisAngle", "Scalars", "TextLog",
     "TimeColumn", "Transform3D", "__version__", "catalog", "dataframe", "errors", "experimental", "server",
 ]

@@ -20,7 +20,7 @@ import pyarrow as pa
 from ._columns import ComponentColumn, ComponentColumnList, ComponentDescriptor
 from ._convert import RerunWarning, logged
 
-__all__ = ["AnyBatchValue", "DynamicArchetype"]
+__all__ = ["AnyBatchValue", "AnyValues", "DescribedComponentBatch", "DynamicArchetype"]
 
 
 @dataclass(frozen=True)
@@ -162,4 +162,55 @@ class DynamicArchetype:
                     column = AnyBatchValue.column(descriptor, value, drop_untyped_nones=drop_untyped_nones)
                     if column is not None:
                         columns.append(column)
+        return ComponentColumnList(columns)
+
+
+class DescribedComponentBatch:
+    """A batch of component values with its descriptor (what `as_component_batches()` lists)."""
+
+    def __init__(self, batch, descriptor) -> None:
+        self._batch = batch
+        self._descriptor = descriptor
+
+    def component_descriptor(self):
+        return self._descriptor
+
+    def as_arrow_array(self) -> pa.Array:
+        return self._batch.as_arrow_array()
+
+    def partition(self, lengths=None) -> ComponentColumn:
+        return ComponentColumn(self._descriptor, self, lengths=lengths)
+
+
+class AnyValues:
+    """Values of any names and types, one component per keyword (no archetype): e.g. a recording
+    property `AnyValues(success=True, num_attempts=3)`."""
+
+    def __init__(self, drop_untyped_nones: bool = True, **kwargs) -> None:
+        self._batches = []
+        with logged("AnyValues"):
+            for name, value in kwargs.items():
+                batch = AnyBatchValue(ComponentDescriptor(name), value, drop_untyped_nones=drop_untyped_nones)
+                if batch.is_valid():
+                    self._batches.append(DescribedComponentBatch(batch, batch.descriptor))
+
+    def as_component_batches(self) -> list[DescribedComponentBatch]:
+        with logged("AnyValues"):
+            if not self._batches:
+                raise ValueError("No valid component batches to return.")
+        return self._batches
+
+    @property
+    def component_batches(self) -> list[DescribedComponentBatch]:
+        return self._batches
+
+    @classmethod
+    def columns(cls, drop_untyped_nones: bool = True, **kwargs) -> ComponentColumnList:
+        """One column per keyword, rows = the outermost dimension of each value."""
+        columns = []
+        with logged("AnyValues.columns"):
+            for name, value in kwargs.items():
+                column = AnyBatchValue.column(name, value, drop_untyped_nones=drop_untyped_nones)
+                if column is not None:
+                    columns.append(column)
         return ComponentColumnList(columns)

@@ -52,6 +52,22 @@ std::shared_ptr<Chunk> ChunkFromParts(const std::string& entity_path, nb::list t
   return *chunk;
 }
 
+// A static one-row property chunk; components as in ChunkFromParts. Failures: ValueError.
+std::shared_ptr<Chunk> PropertyChunk(const std::string& name, nb::list components) {
+  std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> columns;
+  for (nb::handle item : components) {
+    ComponentDescriptor d;
+    d.component = nb::cast<std::string>(item[0]);
+    if (d.component.empty()) throw std::runtime_error("Invalid `ComponentIdentifier`: must not be empty");
+    d.archetype = OptionalText(item[1]);
+    d.component_type = OptionalText(item[2]);
+    columns.emplace_back(std::move(d), ImportArray(item[3]));
+  }
+  auto chunk = ChunkFromProperty(name, std::move(columns));
+  if (!chunk.ok()) throw nb::value_error(chunk.status().message().c_str());
+  return *chunk;
+}
+
 // The batch as one chunk, its id and row ids kept: it must be a complete chunk batch (ValueError).
 std::shared_ptr<Chunk> ChunkFromRecordBatch(nb::handle batch) {
   auto imported = ImportBatch(batch);
@@ -89,6 +105,8 @@ void RegisterChunkBuild(nb::module_& m) {
         "by time, fresh ids.");
   m.def("chunk_from_record_batch", &ChunkFromRecordBatch, "record_batch"_a,
         "The chunk a complete chunk record batch holds, its chunk id and row ids kept.");
+  m.def("chunk_from_property", &PropertyChunk, "name"_a, "components"_a,
+        "A static one-row chunk at /__properties/<name>: [(component, archetype, component_type, values)].");
   m.def("chunks_from_dataframe_batch", &ChunksFromDataframe, "record_batch"_a, "index_mode"_a, "index_columns"_a,
         "entity_path"_a.none(),
         "The chunks a record batch read as a dataframe holds, one per entity (Rerun 0.36's from_record_batch).");

@@ -513,3 +513,15 @@ def case_seed003_blocks(rr, rx, pa, np):
     d = eval(SEED_DESCRIPTOR, scope)  # noqa: S307
     return {"chunk": describe(chunk), "columns": [f.name for f in chunk.to_record_batch().schema],
             "descriptor": [d.component, d.archetype, d.component_type]}
+
+
+@case
+def case_spec14_from_property(rr, rx, pa, np):
+    return {
+        "escaped": outcome(lambda: rx.Chunk.from_property("a/b", rr.AnyValues(value=1)).entity_path),
+        "episode": outcome(lambda: describe(rx.Chunk.from_property("episode", rr.AnyValues(name="ep1", success=True, num_attempts=3)))),
+        "list_values": outcome(lambda: describe(rx.Chunk.from_property("cfg", rr.AnyValues(gains=[1.5, 2.5], tags=["x", "y"])))),
+        "not_components": outcome(lambda: rx.Chunk.from_property("x", values=42) and None),
+        "empty": outcome(lambda: describe(rx.Chunk.from_property("nothing", rr.AnyValues()))),
+        "any_columns": outcome(lambda: columns_of(rr.AnyValues.columns(speed=[1.0, 2.0], label=["a", "b"]))),
+    }

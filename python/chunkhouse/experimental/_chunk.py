@@ -210,6 +210,27 @@ def _from_dataframe(cls, dataframe, *, index=AUTO_INDEX, entity_path=None):
     return chunks()
 
 
+def _from_property(cls, name: str, values) -> Chunk:
+    """
+    A static one-row chunk at `/__properties/<name>` holding every given batch in that row, as
+    `send_property` logs a recording property (Rerun 0.36). `values` is an archetype-like object
+    (`as_component_batches()`, e.g. `AnyValues(...)`) or an iterable of described batches.
+    """
+    from collections.abc import Iterable  # noqa: PLC0415
+
+    if hasattr(values, "as_component_batches"):
+        batches = values.as_component_batches()
+    elif isinstance(values, Iterable):
+        batches = values
+    else:
+        raise TypeError(f"Expected AsComponents or an iterable of DescribedComponentBatch, got {type(values).__name__}")
+    components: dict = {}
+    for batch in batches:
+        components[batch.component_descriptor()] = batch.as_arrow_array()
+    return _core_module.chunk_from_property(
+        name, [(d.component, d.archetype, d.component_type, a) for d, a in components.items()])
+
+
 def _to_record_batch(self):
     """Convert this chunk to a pyarrow RecordBatch: RowId, then timelines, then components, with
     Rerun's column and schema metadata (`rerun:id`, `rerun:entity_path`, `sorbet:version`)."""
@@ -219,7 +240,7 @@ def _to_record_batch(self):
 
 
 for _name, _fn in [("from_columns", _from_columns), ("from_record_batch", _from_record_batch),
-                   ("from_dataframe", _from_dataframe)]:
+                   ("from_dataframe", _from_dataframe), ("from_property", _from_property)]:
     _fn.__name__ = _name
     _fn.__qualname__ = f"Chunk.{_name}"
     setattr(Chunk, _name, classmethod(_fn))

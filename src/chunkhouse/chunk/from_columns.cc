@@ -64,4 +64,29 @@ Result<std::shared_ptr<Chunk>> ChunkFromColumns(
   return SortedWithNewRowIds(*chunk);
 }
 
+Result<std::shared_ptr<Chunk>> ChunkFromProperty(
+    const std::string& name, std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> components) {
+  Chunk::Parts parts;
+  parts.id = Tuid::New();
+  parts.entity_path = EntityPath({"__properties", name}).ToString();
+  parts.row_ids = SequentialRowIds(parts.id, 1);
+  for (auto& [descriptor, values] : components) {
+    if (descriptor.component.empty()) return Status::Invalid("Invalid `ComponentIdentifier`: must not be empty");
+    ARROW_ASSIGN_OR_RAISE(auto offsets, arrow::AllocateBuffer(2 * static_cast<int64_t>(sizeof(int32_t))));
+    auto* o = reinterpret_cast<int32_t*>(offsets->mutable_data());
+    o[0] = 0;
+    o[1] = static_cast<int32_t>(values->length());
+    auto row = std::make_shared<arrow::ListArray>(arrow::list(arrow::field("item", values->type(), true)), 1,
+                                                  std::shared_ptr<arrow::Buffer>(std::move(offsets)), values);
+    auto same = std::find_if(parts.components.begin(), parts.components.end(),
+                             [&](const auto& c) { return c.first.component == descriptor.component; });
+    if (same != parts.components.end()) {
+      *same = {descriptor, row};
+    } else {
+      parts.components.emplace_back(descriptor, row);
+    }
+  }
+  return Chunk::Make(std::move(parts));
+}
+
 }  // namespace chunkhouse

@@ -28,6 +28,11 @@ struct NamedTimes {
 Result<std::shared_ptr<Chunk>> ChunkFromColumns(const std::string& entity_path, std::vector<NamedTimes> timelines,
                                                 std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> components);
 
+// A recording property: a static one-row chunk at /__properties/<name> (the name is one path
+// part, so "a/b" shows as "/__properties/a\\/b") whose row holds each given batch whole.
+Result<std::shared_ptr<Chunk>> ChunkFromProperty(const std::string& name,
+                                                 std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> components);
+
 // `values` as a List array: itself when it is one, else one 1-element list per value.
 Result<std::shared_ptr<arrow::Array>> AsListArray(const std::shared_ptr<arrow::Array>& values);
 

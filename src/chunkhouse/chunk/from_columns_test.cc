@@ -78,6 +78,16 @@ TEST(ChunkFromColumns, RerunsMessages) {
             "Invalid `ComponentIdentifier`: must not be empty");
 }
 
+TEST(ChunkFromProperty, OneStaticRowHoldingEachBatchWhole) {
+  auto chunk = ChunkFromProperty("a/b", {{ComponentDescriptor{std::nullopt, "gains", std::nullopt}, Doubles({1, 2, 3})}});
+  ASSERT_TRUE(chunk.ok()) << chunk.status().ToString();
+  EXPECT_EQ((*chunk)->entity_path(), "/__properties/a\\/b");
+  EXPECT_TRUE((*chunk)->is_static());
+  EXPECT_EQ((*chunk)->num_rows(), 1);
+  const auto& row = static_cast<const arrow::ListArray&>((*chunk)->column(1));
+  EXPECT_EQ(row.value_length(0), 3);
+}
+
 std::shared_ptr<arrow::RecordBatch> Frame(std::vector<std::shared_ptr<arrow::Field>> fields, arrow::ArrayVector cols,
                                           std::shared_ptr<arrow::KeyValueMetadata> md = nullptr) {
   return arrow::RecordBatch::Make(arrow::schema(fields, md), cols[0]->length(), cols);
