@@ -12,6 +12,7 @@ import contextlib
 import enum
 import math
 import numbers
+import threading
 import warnings
 from collections.abc import Sequence
 
@@ -25,27 +26,25 @@ class RerunWarning(Warning):
     """A value given to the SDK could not be used (Rerun's warning class; the data is left out)."""
 
 
-_depth = 0
-_pending: list[str] = []
+_local = threading.local()  # per thread: nesting depth and the warnings waiting for the outermost block
 
 
 @contextlib.contextmanager
 def logged(context: str | None):
     """Turns an exception inside into a `RerunWarning` "{context}: {Type}({message})", sent when the
     outermost such block ends (rerun-sdk's non-strict mode)."""
-    global _depth
-    _depth += 1
+    _local.depth = getattr(_local, "depth", 0) + 1
+    if _local.depth == 1:
+        _local.pending = []
     try:
         yield
     except Exception as err:  # noqa: BLE001  (reported as a warning, as Rerun does)
         prefix = f"{context}: " if context is not None else ""
-        _pending.append(f"{prefix}{type(err).__name__}({err})")
+        _local.pending.append(f"{prefix}{type(err).__name__}({err})")
     finally:
-        _depth -= 1
-        if _depth == 0:
-            sent = list(_pending)
-            _pending.clear()
-            for message in sent:
+        _local.depth -= 1
+        if _local.depth == 0:
+            for message in _local.pending:
                 warnings.warn(message, RerunWarning, stacklevel=4)
 
 
