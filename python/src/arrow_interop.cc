@@ -112,6 +112,23 @@ std::shared_ptr<arrow::Array> ImportArray(nb::handle obj) {
   return data == imported->data() ? imported : arrow::MakeArray(data);
 }
 
+std::shared_ptr<arrow::RecordBatch> ImportBatch(nb::handle obj) {
+  if (!nb::hasattr(obj, "__arrow_c_array__")) {
+    throw nb::type_error(("Expected instance of pyarrow.lib.RecordBatch, got " + QualifiedTypeName(obj)).c_str());
+  }
+  nb::object pair = obj.attr("__arrow_c_array__")();
+  if (!nb::isinstance<nb::tuple>(pair) || nb::len(pair) != 2) {
+    throw nb::type_error("Expected __arrow_c_array__ to return a tuple of (schema, array) capsules.");
+  }
+  auto* schema = static_cast<ArrowSchema*>(PyCapsule_GetPointer(pair[0].ptr(), "arrow_schema"));
+  if (schema == nullptr) throw nb::python_error();
+  auto* array = static_cast<ArrowArray*>(PyCapsule_GetPointer(pair[1].ptr(), "arrow_array"));
+  if (array == nullptr) throw nb::python_error();
+  auto batch = Unwrap(arrow::ImportRecordBatch(array, schema));
+  Check(batch->Validate());
+  return batch;
+}
+
 nb::object ExportArray(const arrow::Array& array) {
   auto schema = std::make_unique<ArrowSchema>();
   auto c_array = std::make_unique<ArrowArray>();

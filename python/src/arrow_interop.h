@@ -20,6 +20,9 @@ std::shared_ptr<arrow::Schema> ImportSchema(nanobind::handle obj);
 // array, ...), validated, and without all-valid bitmaps at any level (as arrow-rs imports it). Anything else: nb::type_error "Expected instance of pyarrow.lib.Array, got
 // <module>.<qualname>" (arrow-rs' wording, which Rerun's messages carry).
 std::shared_ptr<arrow::Array> ImportArray(nanobind::handle obj);
+// The record batch of any object with __arrow_c_array__ giving a struct array (a
+// pyarrow.RecordBatch, ...), validated, field and schema metadata kept. Anything else: TypeError.
+std::shared_ptr<arrow::RecordBatch> ImportBatch(nanobind::handle obj);
 // A pyarrow.Array sharing the array's buffers.
 nanobind::object ExportArray(const arrow::Array& array);
 // "<module>.<qualname>" of an object's type, as arrow-rs names it in its TypeErrors.

@@ -9,5 +9,6 @@ void RegisterStream(nanobind::module_& m);     // Stream (pipelines), StreamRun,
 void RegisterDataframe(nanobind::module_& m);  // Store (queries over a recording), schema helpers
 void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
 void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.Selector's core)
+void RegisterChunkBuild(nanobind::module_& m); // chunk_from_parts, chunk_from_record_batch
 
 }  // namespace chunkhouse::python

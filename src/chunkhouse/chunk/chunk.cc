@@ -166,7 +166,7 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
   if (check) {
     // What FromRecordBatch checks of a parsed batch, for parts put together by hand.
     auto malformed = [&](std::string what) {
-      return Status::Invalid(fmt::format("Detected malformed chunk for {}: {}", chunk->entity_path_, what));
+      return Status::Invalid(fmt::format("Detected malformed chunk: {}", what));
     };
     const auto& rt = *parts.row_ids->type();
     if (rt.id() != arrow::Type::FIXED_SIZE_BINARY || static_cast<const arrow::FixedSizeBinaryType&>(rt).byte_width() != 16) {
