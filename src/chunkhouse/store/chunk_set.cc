@@ -73,7 +73,8 @@ ChunkSet::Stored ChunkSet::Describe(const std::shared_ptr<Chunk>& chunk, bool fr
     s.types[cc.descriptor.component] = chunk->column(cc.column).type();
     for (const auto& ic : chunk->indexes()) {
       auto stats = chunk->ComponentStatsOn(ic, cc);
-      if (stats.range) s.starts[{ic.timeline.name, cc.descriptor.component}] = stats.range->min;
+      s.ranges[{ic.timeline.name, cc.descriptor.component}] =
+          stats.range ? *stats.range : TimeRange{INT64_MAX, INT64_MIN + 1};
     }
   }
   return s;
@@ -128,10 +129,10 @@ Result<ChunkSet::Stored> ChunkSet::Merge(Stored a, Stored b) {
   }
   out.types = std::move(a.types);
   out.types.insert(b.types.begin(), b.types.end());
-  out.starts = std::move(a.starts);
-  for (const auto& [key, start] : b.starts) {
-    auto [it, fresh] = out.starts.try_emplace(key, start);
-    if (!fresh) it->second = std::min(it->second, start);
+  out.ranges = std::move(a.ranges);
+  for (const auto& [key, range] : b.ranges) {
+    auto [it, fresh] = out.ranges.try_emplace(key, range);
+    if (!fresh) it->second = {std::min(it->second.min, range.min), std::max(it->second.max, range.max)};
   }
   return out;
 }
@@ -261,26 +262,21 @@ const ChunkSet::Stored* ChunkSet::Elect(const Stored& incoming) const {
     }
     return it->second;
   };
-  const Chunk& chunk = *incoming.pieces.front();
   std::map<Tuid, uint64_t> points;
-  for (const auto& ic : chunk.indexes()) {
-    for (const auto& cc : chunk.components()) {
-      auto stats = chunk.ComponentStatsOn(ic, cc);
-      if (!stats.range) continue;
-      auto idx = temporal_.find({chunk.entity_path(), ic.timeline.name, cc.descriptor.component});
-      if (idx == temporal_.end()) continue;
-      const TimeIndex& starts = idx->second;
-      auto before = starts.lower_bound(stats.range->min);
-      if (before != starts.begin()) {
-        for (const Tuid& id : std::prev(before)->second) points[id] += score(id);
-      }
-      auto after = stats.range->max == INT64_MAX ? starts.end() : starts.lower_bound(stats.range->max + 1);
-      if (after != starts.end()) {
-        for (const Tuid& id : after->second) points[id] += score(id);
-      }
-      if (auto same = starts.find(stats.range->min); same != starts.end()) {
-        for (const Tuid& id : same->second) points[id] += 2 * score(id);
-      }
+  for (const auto& [key, range] : incoming.ranges) {
+    auto idx = temporal_.find({incoming.entity(), key.first, key.second});
+    if (idx == temporal_.end()) continue;
+    const TimeIndex& starts = idx->second;
+    auto before = starts.lower_bound(range.min);  // the nearest start before the range
+    if (before != starts.begin()) {
+      for (const Tuid& id : std::prev(before)->second) points[id] += score(id);
+    }
+    auto after = range.max == INT64_MAX ? starts.end() : starts.lower_bound(range.max + 1);  // the nearest after
+    if (after != starts.end()) {
+      for (const Tuid& id : after->second) points[id] += score(id);
+    }
+    if (auto same = starts.find(range.min); same != starts.end()) {  // the same start counts twice
+      for (const Tuid& id : same->second) points[id] += 2 * score(id);
     }
   }
   const Stored* best = nullptr;
@@ -295,18 +291,18 @@ const ChunkSet::Stored* ChunkSet::Elect(const Stored& incoming) const {
 }
 
 void ChunkSet::Index(const Stored& stored) {
-  for (const auto& [key, start] : stored.starts) {
-    temporal_[{stored.entity(), key.first, key.second}][start].insert(stored.id);
+  for (const auto& [key, range] : stored.ranges) {
+    temporal_[{stored.entity(), key.first, key.second}][range.min].insert(stored.id);
   }
 }
 
 ChunkSet::Stored ChunkSet::Remove(const Tuid& id) {
   auto node = chunks_.extract(id);
   Stored& stored = node.mapped();
-  for (const auto& [key, start] : stored.starts) {
+  for (const auto& [key, range] : stored.ranges) {
     auto idx = temporal_.find({stored.entity(), key.first, key.second});
     if (idx == temporal_.end()) continue;
-    auto slot = idx->second.find(start);
+    auto slot = idx->second.find(range.min);
     if (slot == idx->second.end()) continue;
     slot->second.erase(id);
     if (slot->second.empty()) idx->second.erase(slot);

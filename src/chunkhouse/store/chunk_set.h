@@ -55,8 +55,10 @@ class ChunkSet {
     std::pair<Tuid, Tuid> row_range;
     std::map<std::string, TimeRange> time_ranges;  // per timeline
     std::map<std::string, std::shared_ptr<arrow::DataType>> types;  // per component
-    // Where it is indexed: (timeline, component) -> start of the rows with data there.
-    std::map<std::pair<std::string, std::string>, int64_t> starts;
+    // (timeline, component) -> the time range of the rows with data there, as Rerun's election
+    // sees it: a component with no data in any row has the inverted range (max, min). The start
+    // is where the chunk is indexed.
+    std::map<std::pair<std::string, std::string>, TimeRange> ranges;
 
     const std::string& entity() const { return pieces.front()->entity_path(); }
     Result<std::shared_ptr<Chunk>> chunk() const;
