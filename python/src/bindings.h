@@ -9,5 +9,6 @@ void RegisterStream(nanobind::module_& m);     // Stream (pipelines), StreamRun,
 void RegisterDataframe(nanobind::module_& m);  // Store (queries over a recording), schema helpers
 void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
 void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.Selector's core)
+void RegisterLens(nanobind::module_& m);       // DeriveLens, MutateLens, LensSet, apply_selector, stream_lenses
 
 }  // namespace chunkhouse::python

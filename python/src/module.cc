@@ -19,4 +19,5 @@ NB_MODULE(_core, m) {
   RegisterDataframe(m);
   RegisterCatalog(m);
   RegisterSelector(m);
+  RegisterLens(m);
 }
