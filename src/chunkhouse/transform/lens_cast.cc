@@ -8,6 +8,9 @@
 #include <arrow/util/base64.h>
 #include <arrow/util/bitmap_ops.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <string_view>
 #include <unordered_map>
 
@@ -75,11 +78,75 @@ Result<ArrayPtr> WithNulls(const ArrayPtr& array, const std::vector<uint8_t>& ba
   return arrow::MakeArray(data);
 }
 
+// A float as arrow-rs writes it when casting to text (Rust's ryu: shortest digits, plain notation
+// for moderate exponents with ".0" on integers, else "1.5e300"; "NaN", "inf").
+template <typename Float>
+std::string RyuText(Float v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  std::string sci(buf, r.ptr);
+  std::string sign;
+  if (sci[0] == '-') {
+    sign = "-";
+    sci.erase(0, 1);
+  }
+  const size_t e = sci.find('e');
+  std::string digits = sci.substr(0, e);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  const int exp10 = std::stoi(sci.substr(e + 1));
+  const int length = static_cast<int>(digits.size());
+  const int kk = exp10 + 1;  // where the decimal point goes
+  const int k = kk - length;
+  constexpr bool f32 = sizeof(Float) == 4;
+  const int max_plain = f32 ? 13 : 16, min_plain = f32 ? -6 : -5;
+  std::string out;
+  if (k >= 0 && kk <= max_plain) {
+    out = digits + std::string(static_cast<size_t>(k), '0') + ".0";
+  } else if (kk > 0 && kk <= max_plain) {
+    out = digits.substr(0, static_cast<size_t>(kk)) + "." + digits.substr(static_cast<size_t>(kk));
+  } else if (kk > min_plain && kk <= 0) {
+    out = "0." + std::string(static_cast<size_t>(-kk), '0') + digits;
+  } else if (length == 1) {
+    out = digits + "e" + std::to_string(kk - 1);
+  } else {
+    out = digits.substr(0, 1) + "." + digits.substr(1) + "e" + std::to_string(kk - 1);
+  }
+  return sign + out;
+}
+
+template <typename ArrowType>
+Result<ArrayPtr> FloatsAsText(const arrow::Array& values, const std::shared_ptr<arrow::DataType>& target) {
+  const auto& typed = static_cast<const arrow::NumericArray<ArrowType>&>(values);
+  arrow::StringBuilder builder;
+  for (int64_t i = 0; i < typed.length(); ++i) {
+    if (typed.IsNull(i)) {
+      ARROW_RETURN_NOT_OK(builder.AppendNull());
+    } else {
+      ARROW_RETURN_NOT_OK(builder.Append(RyuText(typed.Value(i))));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto text, builder.Finish());
+  if (target->id() == arrow::Type::STRING) return text;
+  return arrow::compute::Cast(*text, target);
+}
+
 }  // namespace
 
 Result<ArrayPtr> CastValues(const ArrayPtr& values, const std::shared_ptr<arrow::DataType>& target) {
   const auto& from = *values->type();
+  const bool list_target = target->id() == arrow::Type::LIST || target->id() == arrow::Type::LARGE_LIST ||
+                           target->id() == arrow::Type::FIXED_SIZE_LIST;
+  if (from.id() == arrow::Type::LIST && !list_target) {
+    return InvalidArgument("Cast error: Cannot cast LIST to non-list data type {}", TypeDisplay(*target));
+  }
   if (!arrow::compute::CanCast(from, *target)) return Unsupported(from, *target);
+  if (target->id() == arrow::Type::STRING || target->id() == arrow::Type::LARGE_STRING) {
+    if (from.id() == arrow::Type::DOUBLE) return FloatsAsText<arrow::DoubleType>(*values, target);
+    if (from.id() == arrow::Type::FLOAT) return FloatsAsText<arrow::FloatType>(*values, target);
+  }
   ArrayPtr input = values;
   auto options = arrow::compute::CastOptions::Safe(target);
   // arrow-rs: float -> int truncates toward zero and nulls what does not fit; int -> float

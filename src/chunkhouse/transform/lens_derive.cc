@@ -144,15 +144,20 @@ std::optional<ArrayPtr> EvalOutput(const ComponentOutput& output, const ArrayPtr
 }
 
 std::shared_ptr<Chunk> Finalize(const std::string& entity, std::vector<Chunk::TimeColumn> timelines, Columns columns,
-                                Errors& errors) {
+                                Errors& errors, size_t num_original) {
   const int64_t n = columns.empty() ? 0 : columns.begin()->second.second->length();
   auto malformed = [&](std::string what) {
     errors.push_back("Chunk validation failed: Detected malformed chunk: " + what);
     return nullptr;
   };
-  std::sort(timelines.begin(), timelines.end(),
-            [](const auto& a, const auto& b) { return a.timeline.name < b.timeline.name; });
-  for (const auto& tc : timelines) {
+  // Which timeline a length mismatch names follows Rerun's hash map; what was seen of it: the
+  // last timeline a lens added, else the first by name. So: added ones from the last, then the
+  // original ones (which come first, in name order).
+  std::vector<const Chunk::TimeColumn*> check_order;
+  for (size_t i = timelines.size(); i > num_original; --i) check_order.push_back(&timelines[i - 1]);
+  for (size_t i = 0; i < std::min(num_original, timelines.size()); ++i) check_order.push_back(&timelines[i]);
+  for (const auto* tc_ptr : check_order) {
+    const auto& tc = *tc_ptr;
     if (tc.values->length() != n) {
       return malformed(fmt::format("All timelines in a chunk must have the same number of timestamps, matching the "
                                    "number of row IDs. Found {} row IDs but {} timestamps for timeline '{}'",
@@ -206,6 +211,7 @@ Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& 
     }
   }
   auto timelines = chunk.parts().timelines;
+  const size_t num_original = timelines.size();
   for (const auto& t : lens.timelines) {
     auto r = t.selector.ExecutePerRow(input);
     if (!r.ok()) {
@@ -214,7 +220,7 @@ Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& 
       if (auto tc = TimeFromList(t, **r, out.errors)) PutTimeline(timelines, std::move(*tc));
     }
   }
-  out.chunk = Finalize(target, std::move(timelines), std::move(columns), out.errors);
+  out.chunk = Finalize(target, std::move(timelines), std::move(columns), out.errors, num_original);
   return out;
 }
 
@@ -259,6 +265,7 @@ Outcome DeriveScatter(const Chunk& chunk, const Lens& lens, const std::string& t
   const int64_t expected = static_cast<int64_t>(rows.size());
   std::vector<Chunk::TimeColumn> timelines;
   for (const auto& tc : chunk.parts().timelines) timelines.push_back({tc.timeline, GatherTimes(*tc.values, rows), {}});
+  const size_t num_original = timelines.size();
   for (const auto& t : lens.timelines) {
     auto r = t.selector.ExecutePerRow(input);
     if (!r.ok()) {
@@ -298,7 +305,7 @@ Outcome DeriveScatter(const Chunk& chunk, const Lens& lens, const std::string& t
       columns[p.output->descriptor.component] = {p.output->descriptor, exploded->list};
     }
   }
-  out.chunk = Finalize(target, std::move(timelines), std::move(columns), out.errors);
+  out.chunk = Finalize(target, std::move(timelines), std::move(columns), out.errors, num_original);
   return out;
 }
 

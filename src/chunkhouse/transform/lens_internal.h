@@ -3,6 +3,7 @@
 // and finishing a chunk. Errors inside one result are texts, kept in order (notes §0.12).
 #include <arrow/type_fwd.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,9 +43,10 @@ std::optional<ArrayPtr> EvalOutput(const ComponentOutput& output, const ArrayPtr
 std::string ComponentFailure(const std::string& component, const std::string& entity, const std::string& input,
                              const Status& error);
 // A chunk with fresh row ids, rows stably sorted by the timelines in name order; null when the
-// columns do not make a valid chunk (the reason is appended to `errors`).
+// columns do not make a valid chunk (the reason is appended to `errors`). `timelines` holds the
+// input's first (in name order), then `num_original` onwards those the lens added.
 std::shared_ptr<Chunk> Finalize(const std::string& entity, std::vector<Chunk::TimeColumn> timelines, Columns columns,
-                                Errors& errors);
+                                Errors& errors, size_t num_original = SIZE_MAX);
 // A derive to its own chunk at `target`: one row per input row, or scattered.
 Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& target);
 Outcome DeriveScatter(const Chunk& chunk, const Lens& lens, const std::string& target);
