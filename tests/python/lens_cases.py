@@ -665,7 +665,7 @@ def make_callables(pa, pc):
         raise ValueError
 
     return {"times2": lambda a: pc.multiply(a, 2.0), "raise_value": raise_value, "none": lambda a: None,
-            "int": lambda a: 5}
+            "int": lambda a: 5, "short": lambda a: a.slice(0, 1)}
 
 
 # Which timeline a length mismatch names (Rerun's hash-map order; notes §5.4 call it unspecified).
@@ -673,3 +673,9 @@ FIXED["mismatch_named_added"] = spec("two_tl", [Dv("c", [C("o", ".zz")], [T("n1"
                                                                           T("n2", "sequence", ".x")], entity="/o")])
 FIXED["mismatch_named_replaced"] = spec("two_tl", [Dv("c", [C("o", ".zz")], [T("frame", "sequence", ".x")], entity="/o")])
 FIXED["mismatch_named_original"] = spec("two_tl", [Dv("c", [C("o", ".zz")], entity="/o")])
+
+
+# Shapes that abort the wheel (notes §0.6, §0.9): the reference process dies; ours must raise.
+FIXED["abort_scatter_timeline_short"] = spec("scatter_nulls", [Dv("c", _SC, [T("t", "sequence", ".ts")], scatter=True)])
+FIXED["abort_timeline_short"] = spec("lists", [Dv("c", [C("o", ".t")], [T("a", "sequence", ".t")])])
+FIXED["abort_callable_short"] = spec("multi", [Dv("c", [C("o", [".x", "short"])])])

@@ -7,6 +7,7 @@
 #include <arrow/util/byte_size.h>
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <set>
 
@@ -90,8 +91,13 @@ Result<std::shared_ptr<Chunk>> WithEntityPath(const Chunk& chunk, const std::str
 
 std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n) {
   auto bytes = arrow::AllocateBuffer(16 * n).ValueOrDie();
+  // 16 big-endian bytes per row: the chunk id's time, then its counter + 1 + row.
+  const uint64_t time_be = __builtin_bswap64(chunk_id.time_ns);
+  uint8_t* out = bytes->mutable_data();
   for (int64_t i = 0; i < n; ++i) {
-    Tuid{chunk_id.time_ns, chunk_id.inc + 1 + static_cast<uint64_t>(i)}.ToBytes(bytes->mutable_data() + 16 * i);
+    const uint64_t inc_be = __builtin_bswap64(chunk_id.inc + 1 + static_cast<uint64_t>(i));
+    std::memcpy(out + 16 * i, &time_be, 8);
+    std::memcpy(out + 16 * i + 8, &inc_be, 8);
   }
   return std::make_shared<arrow::FixedSizeBinaryArray>(arrow::fixed_size_binary(16), n,
                                                        std::shared_ptr<arrow::Buffer>(std::move(bytes)));

@@ -116,6 +116,7 @@ Result<std::shared_ptr<Chunk>> ApplySelector(const Chunk& chunk, const std::stri
   it->second = **r;  // the descriptor stays, whatever the new type
   parts.id = Tuid::New();
   parts.row_ids = SequentialRowIds(parts.id, chunk.num_rows());
+  parts.row_ids_sorted = true;
   return Chunk::Make(std::move(parts));
 }
 

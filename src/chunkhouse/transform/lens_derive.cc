@@ -175,6 +175,7 @@ std::shared_ptr<Chunk> Finalize(const std::string& entity, std::vector<Chunk::Ti
   parts.id = Tuid::New();
   parts.entity_path = entity;
   parts.row_ids = SequentialRowIds(parts.id, n);
+  parts.row_ids_sorted = true;
   const std::vector<int64_t> order = SortOrder(timelines, n);
   std::shared_ptr<arrow::Array> indices;
   if (!order.empty()) indices = std::make_shared<arrow::Int64Array>(n, arrow::Buffer::Wrap(order));

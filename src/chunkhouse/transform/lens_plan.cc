@@ -119,6 +119,7 @@ Outcome ChangedPrefix(const std::shared_ptr<Chunk>& chunk, Plan& plan) {
   }
   // The original row ids, times and row order; a new chunk id.
   parts.id = Tuid::New();
+  parts.row_ids_sorted = chunk->row_ids_sorted();
   parts.components.clear();
   for (auto& [id, column] : columns) parts.components.push_back(std::move(column));
   auto made = Chunk::Make(std::move(parts));
