@@ -309,6 +309,27 @@ TEST(LensDerive, TimelineLengthMismatchIsAnErrorNotACrash) {
             "timestamps, matching the number of row IDs. Found 3 row IDs but 2 timestamps for timeline 'a'");
 }
 
+TEST(LensDerive, WhichTimelineAMismatchNames) {
+  // Rerun's hash-map order decides (notes §5.4: unspecified); what the wheel was seen to name: the
+  // last timeline the lens added, else the first by name.
+  auto in = MakeChunk("/s", {{"frame", {0, 1}}, {"a", {0, 1}}, {"zzz", {0, 1}}},
+                      {{D("c"), kQ, R"([[{"q":1}],[{"q":2}]])"}});
+  auto named = [&](Lens lens) {
+    std::string e = Error(Apply(in, {std::move(lens)}));
+    return e.substr(e.rfind(' ') + 1);
+  };
+  EXPECT_EQ(named(Derive("c", "/o").ToComponent(D("o"), S(".zz"))), "'a'");
+  EXPECT_EQ(named(Derive("c", "/o").ToComponent(D("o"), S(".zz")).ToTimeline("b", TimeType::kSequence, S(".q"))),
+            "'b'");
+  EXPECT_EQ(named(Derive("c", "/o")
+                      .ToComponent(D("o"), S(".zz"))
+                      .ToTimeline("n1", TimeType::kSequence, S(".q"))
+                      .ToTimeline("n2", TimeType::kSequence, S(".q"))),
+            "'n2'");
+  EXPECT_EQ(named(Derive("c", "/o").ToComponent(D("o"), S(".zz")).ToTimeline("frame", TimeType::kSequence, S(".q"))),
+            "'a'");
+}
+
 // --- scatter (§5.5) ------------------------------------------------------------------------------
 
 const auto kVN = arrow::struct_({arrow::field("value", arrow::int64()), arrow::field("name", arrow::utf8()),
@@ -429,6 +450,19 @@ TEST(LensCast, Explicit) {
             "list<item: double> [\n  [\n    1.5\n  ],\n  [\n    null\n  ]\n]");
   EXPECT_EQ(CastResult(".i", to(arrow::int8())), "list<item: int8> [\n  [\n    7\n  ],\n  [\n    null\n  ]\n]");
   EXPECT_EQ(CastResult(".x", to(arrow::int64())), "list<item: int64> [\n  [\n    1\n  ],\n  [\n    2\n  ]\n]");
+}
+
+TEST(LensCast, FloatsAsTextLikeArrowRs) {
+  auto values = J(arrow::float64(), "[1.0, -2.7, 1e20, 1e-7, 1e15, 1e16, 0.00001, 1e-6, 0.0, -0.0, null]");
+  auto text = lens_detail::CastValues(values, arrow::utf8()).ValueOrDie();
+  EXPECT_EQ(text->ToString(), J(arrow::utf8(), R"(["1.0", "-2.7", "1e20", "1e-7", "1000000000000000.0", "1e16",
+                                                  "0.00001", "1e-6", "0.0", "-0.0", null])")
+                                  ->ToString());
+  auto f32 = J(arrow::float32(), "[1e15, 1.5e-6, 1234560000000]");
+  EXPECT_EQ(lens_detail::CastValues(f32, arrow::utf8()).ValueOrDie()->ToString(),
+            J(arrow::utf8(), R"(["1e15", "0.0000015", "1234560000000.0"])")->ToString());
+  EXPECT_EQ(lens_detail::CastValues(J(arrow::list(arrow::int64()), "[[1]]"), arrow::float64()).status().message(),
+            "Cast error: Cannot cast LIST to non-list data type Float64");
 }
 
 TEST(LensCast, AutoTableCoversRerunComponents) {
