@@ -15,6 +15,7 @@
 #include "chunkhouse/base/type_text.h"
 #include "chunkhouse/transform/selector.h"
 #include "errors.h"
+#include "selector.h"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -34,10 +35,6 @@ std::string Text(nb::handle obj) {
   if (data == nullptr) throw nb::python_error();
   return std::string(data, static_cast<size_t>(size));
 }
-
-struct PySelector {
-  Selector selector;
-};
 
 // A Python callable as a selector stage. The engine may call it from any thread: it takes the GIL
 // itself, and every Python exception becomes error text (Rerun does not re-raise them).

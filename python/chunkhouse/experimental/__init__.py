@@ -7,12 +7,13 @@
 
 from .._core import ChunkInfo, StoreEntry
 from ._chunk import Chunk
+from ._lens import DeriveLens, Lens, MutateLens
 from ._rrd_reader import RrdReader
 from .._selector import Selector
 from ._store import ChunkStore, LazyStore, OptimizationProfile
 from ._stream import LazyChunkStream, PipelineError
 
 __all__ = [
-    "Chunk", "ChunkInfo", "ChunkStore", "LazyChunkStream", "LazyStore", "OptimizationProfile", "PipelineError",
-    "RrdReader", "Selector", "StoreEntry",
+    "Chunk", "ChunkInfo", "ChunkStore", "DeriveLens", "LazyChunkStream", "LazyStore", "Lens", "MutateLens",
+    "OptimizationProfile", "PipelineError", "RrdReader", "Selector", "StoreEntry",
 ]

@@ -247,3 +247,42 @@ for _name, _fn in [("from_columns", _from_columns), ("from_record_batch", _from_
 _to_record_batch.__name__ = "to_record_batch"
 _to_record_batch.__qualname__ = "Chunk.to_record_batch"
 Chunk.to_record_batch = _to_record_batch
+
+
+# -- lenses and selectors (Chunk.apply_lenses / apply_selector) ------------------------------------
+
+
+def _apply_lenses(self, lenses) -> list:
+    """
+    Apply one or more lenses to this chunk: the chunk at its own entity (columns no lens read,
+    mutated columns, same-entity derived columns) if anything is left of it, then one chunk per
+    other derive. The chunk itself comes back when no lens applies. Errors raise `ValueError`.
+    """
+    from ._lens import internals
+
+    return _core_lens_set(internals(lenses)).apply(self)
+
+
+def _apply_selector(self, source, selector) -> "Chunk":
+    """
+    Apply a selector to one component (a `ComponentDescriptor` or identifier), row by row: a new
+    chunk with that column replaced (its descriptor kept) and everything else unchanged.
+    Errors raise `ValueError`.
+    """
+    from .._selector import Selector
+
+    if not isinstance(source, str) and hasattr(source, "component"):
+        source = source.component
+    if isinstance(selector, str):
+        selector = Selector(selector)
+    return _core_apply_selector(self, source, selector._internal)
+
+
+from .._core import LensSet as _core_lens_set, apply_selector as _core_apply_selector  # noqa: E402
+
+_apply_lenses.__name__ = "apply_lenses"
+_apply_lenses.__qualname__ = "Chunk.apply_lenses"
+_apply_selector.__name__ = "apply_selector"
+_apply_selector.__qualname__ = "Chunk.apply_selector"
+Chunk.apply_lenses = _apply_lenses
+Chunk.apply_selector = _apply_selector

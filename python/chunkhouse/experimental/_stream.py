@@ -88,6 +88,18 @@ class LazyChunkStream:
         """Apply a Python function to each chunk, producing zero or more chunks. Consumes this stream."""
         return LazyChunkStream(self._take().flat_map(fn))
 
+    def lenses(self, lenses, *, output_mode: str = "drop_unmatched", content=None) -> LazyChunkStream:
+        """Apply lenses (one, or a sequence) to each chunk whose entity matches `content` (all chunks
+        when None; the others pass unchanged). `output_mode` says what else is kept:
+        "drop_unmatched" (only what the lenses produce), "forward_unmatched" (plus the columns no
+        lens read) or "forward_all" (plus every original column). Consumes this stream."""
+        from ._lens import internals
+
+        items = internals(lenses)
+        rules = content_rules(content)
+        inner = self._take()  # consumed before the arguments are checked, as Rerun does
+        return LazyChunkStream(_core.stream_lenses(inner, output_mode, items, rules))
+
     @staticmethod
     def merge(*streams: LazyChunkStream) -> LazyChunkStream:
         """Merge chunks from several streams into one; consumes them all."""

@@ -135,7 +135,7 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
     }
   }
   if (row_id_col < 0) return Status::Invalid(fmt::format("chunk {}: no RowId column", *id_text));
-  Parts parts{chunk->id_, chunk->entity_path_, batch->column(row_id_col), {}, {}};
+  Parts parts{chunk->id_, chunk->entity_path_, batch->column(row_id_col), {}, {}, {}};
   for (const auto& ic : chunk->indexes_) {
     const auto* declared = batch->schema()->field(ic.column)->metadata().get();
     std::optional<bool> sorted;
@@ -149,7 +149,7 @@ Result<std::shared_ptr<Chunk>> Chunk::FromRecordBatch(std::shared_ptr<arrow::Rec
 Result<std::shared_ptr<Chunk>> Chunk::Make(Parts parts) { return Assemble(std::move(parts), /*check=*/true); }
 
 Chunk::Parts Chunk::parts() const {
-  Parts p{id_, entity_path_, column_ptr(row_id_column_), {}, {}};
+  Parts p{id_, entity_path_, column_ptr(row_id_column_), {}, {}, {}};
   for (const auto& ic : indexes_) p.timelines.push_back({ic.timeline, column_ptr(ic.column), ic.is_sorted});
   for (const auto& cc : components_) p.components.emplace_back(cc.descriptor, column_ptr(cc.column));
   return p;
@@ -211,8 +211,17 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
   {
     const auto& ids = static_cast<const arrow::FixedSizeBinaryArray&>(*parts.row_ids);
     bool sorted = true;
-    for (int64_t i = 1; i < ids.length() && sorted; ++i) {
-      sorted = std::memcmp(ids.GetValue(i - 1), ids.GetValue(i), 16) <= 0;
+    if (parts.row_ids_sorted) {
+      sorted = *parts.row_ids_sorted;
+    } else {
+      // Big-endian (time, counter) pairs compared as two integers.
+      auto key = [&](int64_t i) {
+        uint64_t hi = 0, lo = 0;
+        std::memcpy(&hi, ids.GetValue(i), 8);
+        std::memcpy(&lo, ids.GetValue(i) + 8, 8);
+        return std::pair(__builtin_bswap64(hi), __builtin_bswap64(lo));
+      };
+      for (int64_t i = 1; i < ids.length() && sorted; ++i) sorted = key(i - 1) <= key(i);
     }
     auto md = std::make_shared<arrow::KeyValueMetadata>();
     md->Append(std::string(meta::kKind), std::string(meta::kKindControl));
@@ -422,7 +431,7 @@ Result<std::shared_ptr<Chunk>> ChunkBuilder::Build() {
     Tuid first = Tuid::New();
     for (int64_t i = 0; i < n; ++i) row_ids_.push_back(Tuid{first.time_ns, first.inc + static_cast<uint64_t>(i)});
   }
-  Chunk::Parts parts{id_.value_or(Tuid::New()), entity_path_, nullptr, {}, {}};
+  Chunk::Parts parts{id_.value_or(Tuid::New()), entity_path_, nullptr, {}, {}, {}};
   {
     arrow::FixedSizeBinaryBuilder b(arrow::fixed_size_binary(16));
     ARROW_RETURN_NOT_OK(b.Reserve(n));

@@ -44,6 +44,7 @@ class Chunk {
     std::shared_ptr<arrow::Array> row_ids;  // FixedSizeBinary(16), no nulls
     std::vector<TimeColumn> timelines;
     std::vector<std::pair<ComponentDescriptor, std::shared_ptr<arrow::Array>>> components;  // List arrays
+    std::optional<bool> row_ids_sorted;  // when the maker knows it (else computed); parts() leaves it unset
   };
   // The canonical chunk of these parts (columns ordered, metadata written, sortedness
   // computed). Lengths, types and duplicate names are checked: a malformed chunk is an error.

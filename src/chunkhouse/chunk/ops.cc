@@ -8,6 +8,7 @@
 #include <arrow/compute/api_vector.h>
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <set>
 
@@ -91,8 +92,13 @@ Result<std::shared_ptr<Chunk>> WithEntityPath(const Chunk& chunk, const std::str
 
 std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n) {
   auto bytes = arrow::AllocateBuffer(16 * n).ValueOrDie();
+  // 16 big-endian bytes per row: the chunk id's time, then its counter + 1 + row.
+  const uint64_t time_be = __builtin_bswap64(chunk_id.time_ns);
+  uint8_t* out = bytes->mutable_data();
   for (int64_t i = 0; i < n; ++i) {
-    Tuid{chunk_id.time_ns, chunk_id.inc + 1 + static_cast<uint64_t>(i)}.ToBytes(bytes->mutable_data() + 16 * i);
+    const uint64_t inc_be = __builtin_bswap64(chunk_id.inc + 1 + static_cast<uint64_t>(i));
+    std::memcpy(out + 16 * i, &time_be, 8);
+    std::memcpy(out + 16 * i + 8, &inc_be, 8);
   }
   return std::make_shared<arrow::FixedSizeBinaryArray>(arrow::fixed_size_binary(16), n,
                                                        std::shared_ptr<arrow::Buffer>(std::move(bytes)));
@@ -179,7 +185,7 @@ Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chu
       for (const auto& c : chunks) pieces.push_back(c->column_ptr(j));
       return arrow::Concatenate(pieces);
     };
-    Chunk::Parts out{Tuid::New(), first.entity_path(), nullptr, {}, {}};
+    Chunk::Parts out{Tuid::New(), first.entity_path(), nullptr, {}, {}, {}};
     ARROW_ASSIGN_OR_RAISE(out.row_ids, column(0));
     for (const auto& ic : first.indexes()) {
       ARROW_ASSIGN_OR_RAISE(auto values, column(ic.column));
