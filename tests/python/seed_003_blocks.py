@@ -13,7 +13,7 @@ from {module}.experimental import (Chunk, ChunkStore, DeriveLens, LazyChunkStrea
 reader = RrdReader(PATH_F)
 imu = [c for c in reader.stream().to_chunks() if c.entity_path == "/sensors/imu"][0]
 my_struct_array = pa.StructArray.from_arrays(
-    [pa.array([{{"x": 1.0}}, {{"x": 2.0}}]), pa.array([[1, 2], [3]])], names=["location", "values"])
+    [pa.array([{{"x": 1.0}}, {{"x": 2.0}}]), pa.array([1.5, 3.0])], names=["location", "values"])
 """
 
 # (name, the seed's block, lines after it that turn its result into something comparable)
