@@ -1,4 +1,5 @@
 #include "chunkhouse/chunk/chunk.h"
+#include "chunkhouse/chunk/chunk_fields.h"
 
 #include <arrow/array.h>
 #include <arrow/builder.h>
@@ -223,13 +224,8 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
       };
       for (int64_t i = 1; i < ids.length() && sorted; ++i) sorted = key(i - 1) <= key(i);
     }
-    auto md = std::make_shared<arrow::KeyValueMetadata>();
-    md->Append(std::string(meta::kKind), std::string(meta::kKindControl));
-    md->Append(std::string(meta::kExtensionName), std::string(meta::kTuidExtension));
-    md->Append(std::string(meta::kExtensionMetadata), std::string(meta::kRowIdNamespace));
-    if (sorted) md->Append(std::string(meta::kIsSorted), "true");
     chunk->row_ids_sorted_ = sorted;
-    fields.push_back(arrow::field(std::string(meta::kRowIdColumnName), arrow::fixed_size_binary(16), false, md));
+    fields.push_back(ChunkRowIdField(sorted));
     columns.push_back(parts.row_ids);
     chunk->row_id_column_ = 0;
   }
@@ -244,23 +240,20 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
       const int64_t* v = column->data()->GetValues<int64_t>(1);
       sorted = std::is_sorted(v, v + n);
     }
-    auto md = std::make_shared<arrow::KeyValueMetadata>();
-    md->Append(std::string(meta::kKind), std::string(meta::kKindIndex));
-    md->Append(std::string(meta::kIndexName), tc.timeline.name);
-    if (sorted) md->Append(std::string(meta::kIsSorted), "true");
     chunk->indexes_.push_back({tc.timeline, static_cast<int>(fields.size()), sorted});
-    fields.push_back(arrow::field(tc.timeline.name, type, true, md));
+    fields.push_back(ChunkIndexField(tc.timeline, sorted));
     columns.push_back(std::move(column));
   }
   for (auto& [d, a] : parts.components) {
     auto column = a;
-    const auto& lt = static_cast<const arrow::ListType&>(*column->type());
-    auto type = arrow::list(arrow::field("item", lt.value_type(), true));
-    if (!lt.Equals(*type)) {
+    const auto& item = *static_cast<const arrow::ListType&>(*column->type()).value_field();
+    auto type = column->type();
+    if (item.name() != "item" || !item.nullable() || item.HasMetadata()) {  // Rerun's canonical item field
+      type = arrow::list(arrow::field("item", item.type(), true));
       ARROW_ASSIGN_OR_RAISE(column, column->View(type));
     }
     chunk->components_.push_back({d, static_cast<int>(fields.size())});
-    fields.push_back(arrow::field(d.component, type, true, d.ToFieldMetadata()));
+    fields.push_back(ChunkComponentField(d, std::move(type)));
     columns.push_back(std::move(column));
   }
   auto smd = std::make_shared<arrow::KeyValueMetadata>();
