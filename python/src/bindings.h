@@ -10,5 +10,6 @@ void RegisterDataframe(nanobind::module_& m);  // Store (queries over a recordin
 void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
 void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.Selector's core)
 void RegisterChunkBuild(nanobind::module_& m); // chunk_from_parts, chunk_from_record_batch
+void RegisterViewer(nanobind::module_& m);     // RecordingStream, ViewerClientInternal, ArrowMsg helpers
 
 }  // namespace chunkhouse::python

@@ -20,4 +20,5 @@ NB_MODULE(_core, m) {
   RegisterCatalog(m);
   RegisterSelector(m);
   RegisterChunkBuild(m);
+  RegisterViewer(m);
 }
