@@ -11,8 +11,10 @@ from ._rrd_reader import RrdReader
 from .._selector import Selector
 from ._store import ChunkStore, LazyStore, OptimizationProfile
 from ._stream import LazyChunkStream, PipelineError
+from ._send_chunks import send_chunks
+from ._viewer import ViewerClient
 
 __all__ = [
     "Chunk", "ChunkInfo", "ChunkStore", "LazyChunkStream", "LazyStore", "OptimizationProfile", "PipelineError",
-    "RrdReader", "Selector", "StoreEntry",
+    "RrdReader", "Selector", "StoreEntry", "ViewerClient", "send_chunks",
 ]
