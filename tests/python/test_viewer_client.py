@@ -193,6 +193,26 @@ def test_flush_without_a_server_fails_after_the_connect_timeout():
     assert 4.5 < time.monotonic() - started < 15
 
 
+def test_server_gone_mid_stream(tmp_path, rerun_bin):
+    """When the proxy dies, sending goes on without blocking and flush raises (no hang)."""
+    port = free_port()
+    chunk = rr.experimental.Chunk.from_columns("/e", [rr.TimeColumn("f", sequence=[1])],
+                                               rr.Points3D.columns(positions=[[1, 2, 3]]))
+    rec = rr.RecordingStream("gone", recording_id="r")
+    with rerun_process(rerun_bin, ["--serve-grpc", "--port", str(port)], port, tmp_path / "proxy.log"):
+        rec.connect_grpc(f"rerun+http://127.0.0.1:{port}/proxy")
+        send_chunks([chunk] * 5, recording=rec)
+        rec.flush(timeout_sec=20)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=rf"^gRPC stream to rerun\+http://127\.0\.0\.1:{port}/proxy"):
+        while time.monotonic() - started < 10:  # until the client has noticed
+            send_chunks([chunk] * 300, recording=rec)  # more than the sink's queue holds
+            rec.flush(timeout_sec=20)
+            time.sleep(0.05)
+    rec.disconnect()
+    assert time.monotonic() - started < 10
+
+
 def test_screenshot_that_is_never_answered_times_out(tmp_path, rerun_bin):
     """`rerun --save` accepts SaveScreenshot but never answers: the deadline ends the call."""
     port = free_port()

@@ -190,6 +190,22 @@ def test_save_writes_a_verified_file(tmp_path, corpus_dir, rerun_dump):
     assert [c["id"] for c in info["stores"][0]["chunks"]] == [props.id] + [c.id for c in chunks]
 
 
+def test_send_stores_to_a_file(tmp_path, corpus_dir):
+    """A LazyStore and a ChunkStore are sent whole, their chunks unchanged; RecordingStream.save
+    with disconnect() gives a file `rerun rrd verify` accepts."""
+    lazy = RrdReader(corpus_dir / "columns.rrd").store()
+    collected = RrdReader(corpus_dir / "multi_timeline.rrd").stream().collect()
+    out = tmp_path / "stores.rrd"
+    rec = rr.RecordingStream("stores", recording_id="r", send_properties=False)
+    rec.save(out)
+    send_chunks(lazy, recording=rec)
+    rec.send_chunks(collected)
+    rec.disconnect()
+    run_harness("verify", str(out))
+    assert_same_chunks(RrdReader(out).stream().to_chunks(),
+                       lazy.stream().to_chunks() + collected.stream().to_chunks())
+
+
 def test_send_chunks_in_a_saving_recording(tmp_path, capfd):
     """Spec case 76: a chunk, a list and a generator go into the file; a non-Chunk item is a
     TypeError (after the items before it); a consumed stream is a ValueError; a chunk without
@@ -214,6 +230,7 @@ def test_send_chunks_in_a_saving_recording(tmp_path, capfd):
         consumed.filter(is_static=True)
         with pytest.raises(ValueError, match="already been consumed"):
             send_chunks(consumed)
+    run_harness("verify", str(out))
     saved = RrdReader(out).stream().to_chunks()  # complete: footer written when the block ended
     assert_same_chunks(saved, [single, *listed, *generated, bad_tail])
     assert capfd.readouterr().err.count("Dropping chunk without components. Entity path: /empty") == 1
