@@ -172,11 +172,13 @@ class RecordingStream:
 
     def __exit__(self, exc_type: Optional[type[BaseException]], exc_val: Optional[BaseException],
                  exc_tb: Optional[TracebackType]) -> None:
-        self.flush()
-        # A file sink is finalised (footer written) so the .rrd is complete when the block ends.
-        _runtime_error(self.inner.finalize_file_sink)
-        set_thread_local_data_recording(self._prev)
-        self._prev = None
+        try:
+            self.flush()
+            # A file sink is finalised (footer written) so the .rrd is complete when the block ends.
+            _runtime_error(self.inner.finalize_file_sink)
+        finally:
+            set_thread_local_data_recording(self._prev)
+            self._prev = None
 
     def __repr__(self) -> str:
         return f"RecordingStream(application_id={self.get_application_id()!r}, recording_id={self.get_recording_id()!r})"
