@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   liblz4-dev libzstd-dev libxxhash-dev libssl-dev openssl libsqlite3-dev
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  mesa-vulkan-drivers libvulkan1  # lavapipe: the headless Rerun viewer in the viewer tests
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

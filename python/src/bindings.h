@@ -11,5 +11,6 @@ void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
 void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.Selector's core)
 void RegisterChunkBuild(nanobind::module_& m); // chunk_from_parts, chunk_from_record_batch
 void RegisterLens(nanobind::module_& m);       // DeriveLens, MutateLens, LensSet, apply_selector, stream_lenses
+void RegisterViewer(nanobind::module_& m);     // RecordingStream, ViewerClientInternal, ArrowMsg helpers
 
 }  // namespace chunkhouse::python

@@ -21,4 +21,5 @@ NB_MODULE(_core, m) {
   RegisterSelector(m);
   RegisterChunkBuild(m);
   RegisterLens(m);
+  RegisterViewer(m);
 }

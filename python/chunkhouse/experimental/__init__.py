@@ -12,8 +12,10 @@ from ._rrd_reader import RrdReader
 from .._selector import Selector
 from ._store import ChunkStore, LazyStore, OptimizationProfile
 from ._stream import LazyChunkStream, PipelineError
+from ._send_chunks import send_chunks
+from ._viewer import ViewerClient
 
 __all__ = [
     "Chunk", "ChunkInfo", "ChunkStore", "DeriveLens", "LazyChunkStream", "LazyStore", "Lens", "MutateLens",
-    "OptimizationProfile", "PipelineError", "RrdReader", "Selector", "StoreEntry",
+    "OptimizationProfile", "PipelineError", "RrdReader", "Selector", "StoreEntry", "ViewerClient", "send_chunks",
 ]

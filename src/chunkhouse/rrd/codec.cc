@@ -424,35 +424,45 @@ Result<BlueprintActivation> DecodeBlueprintActivation(const uint8_t* data, size_
   return out;
 }
 
-std::string EncodeSetStoreInfo(const StoreInfo& info) {
-  pb::SetStoreInfo msg;
-  TuidToProto(info.row_id, msg.mutable_row_id());
-  auto* si = msg.mutable_info();
+void FillSetStoreInfo(const StoreInfo& info, pb::SetStoreInfo* msg) {
+  TuidToProto(info.row_id, msg->mutable_row_id());
+  auto* si = msg->mutable_info();
   StoreIdToProto(info.id, si->mutable_store_id());
   auto* source = si->mutable_store_source();
   source->set_kind(static_cast<pb::StoreSourceKind>(info.source_kind));
-  source->mutable_extra();  // Rerun requires the message to be present, even empty.
+  // Rerun requires the extra message to be present, even empty.
+  source->mutable_extra()->set_payload(info.source_extra);
   si->mutable_store_version()->set_crate_version_bits(info.store_version.value_or(kWriterVersion).ToBits());
+}
+
+std::string EncodeSetStoreInfo(const StoreInfo& info) {
+  pb::SetStoreInfo msg;
+  FillSetStoreInfo(info, &msg);
   return msg.SerializeAsString();
 }
 
-Result<EncodedArrowMsg> EncodeArrowMsg(const StoreId& store, const Chunk& chunk, bool compress) {
+Status FillArrowMsg(const StoreId& store, const Chunk& chunk, bool compress, pb::ArrowMsg* msg) {
   ARROW_ASSIGN_OR_RAISE(auto ipc, WriteIpcBatch(*chunk.batch()));
-  pb::ArrowMsg msg;
-  StoreIdToProto(store, msg.mutable_store_id());
-  msg.set_uncompressed_size(static_cast<uint64_t>(ipc->size()));
-  msg.set_encoding(pb::ENCODING_ARROW_IPC);
+  StoreIdToProto(store, msg->mutable_store_id());
+  msg->set_uncompressed_size(static_cast<uint64_t>(ipc->size()));
+  msg->set_encoding(pb::ENCODING_ARROW_IPC);
   if (compress) {
     ARROW_ASSIGN_OR_RAISE(auto lz4, Lz4Compress(*ipc));
-    msg.set_compression(pbc::COMPRESSION_LZ4);
-    msg.set_payload(lz4->data(), static_cast<size_t>(lz4->size()));
+    msg->set_compression(pbc::COMPRESSION_LZ4);
+    msg->set_payload(lz4->data(), static_cast<size_t>(lz4->size()));
   } else {
-    msg.set_compression(pbc::COMPRESSION_NONE);
-    msg.set_payload(ipc->data(), static_cast<size_t>(ipc->size()));
+    msg->set_compression(pbc::COMPRESSION_NONE);
+    msg->set_payload(ipc->data(), static_cast<size_t>(ipc->size()));
   }
-  TuidToProto(chunk.id(), msg.mutable_chunk_id());
-  msg.set_is_static(chunk.is_static());
-  return EncodedArrowMsg{msg.SerializeAsString(), static_cast<uint64_t>(ipc->size())};
+  TuidToProto(chunk.id(), msg->mutable_chunk_id());
+  msg->set_is_static(chunk.is_static());
+  return Status::OK();
+}
+
+Result<EncodedArrowMsg> EncodeArrowMsg(const StoreId& store, const Chunk& chunk, bool compress) {
+  pb::ArrowMsg msg;
+  ARROW_RETURN_NOT_OK(FillArrowMsg(store, chunk, compress, &msg));
+  return EncodedArrowMsg{msg.SerializeAsString(), msg.uncompressed_size()};
 }
 
 std::string EncodeBlueprintActivation(const BlueprintActivation& cmd) {

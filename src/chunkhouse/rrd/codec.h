@@ -17,6 +17,10 @@ class DataframePart;
 class StoreId;
 class Tuid;
 }  // namespace rerun::common::v1alpha1
+namespace rerun::log_msg::v1alpha1 {
+class ArrowMsg;
+class SetStoreInfo;
+}  // namespace rerun::log_msg::v1alpha1
 
 namespace chunkhouse::rrd {
 
@@ -30,7 +34,8 @@ struct StoreInfo {
   StoreId id;
   Tuid row_id;
   std::optional<CrateVersion> store_version;
-  int source_kind = 0;  // StoreSourceKind
+  int source_kind = 0;      // StoreSourceKind
+  std::string source_extra;  // StoreSourceExtra.payload (e.g. a serialized PythonVersion)
 };
 
 // An ArrowMsg before its Arrow payload is decoded.
@@ -77,6 +82,10 @@ struct EncodedArrowMsg {
   uint64_t uncompressed_size = 0;
 };
 Result<EncodedArrowMsg> EncodeArrowMsg(const StoreId& store, const Chunk& chunk, bool compress);
+// The same messages built in place (the gRPC message proxy wraps them in a LogMsg): the chunk's
+// record batch as an IPC stream, LZ4 or not, its id and an explicit is_static.
+void FillSetStoreInfo(const StoreInfo& info, rerun::log_msg::v1alpha1::SetStoreInfo* out);
+Status FillArrowMsg(const StoreId& store, const Chunk& chunk, bool compress, rerun::log_msg::v1alpha1::ArrowMsg* out);
 std::string EncodeBlueprintActivation(const BlueprintActivation& cmd);
 
 // DataframePart (rerun.common.v1alpha1): one Arrow record batch as an IPC stream, LZ4 or not. The

@@ -11,12 +11,12 @@ namespace chunkhouse::rrd {
 namespace pb = rerun::log_msg::v1alpha1;
 
 RrdWriter::RrdWriter(std::string path, WriterOptions options)
-    : path_(std::move(path)), tmp_path_(path_ + ".tmp"), options_(options) {}
+    : path_(std::move(path)), tmp_path_(options.atomic ? path_ + ".tmp" : path_), options_(options) {}
 
 RrdWriter::~RrdWriter() {
   if (!closed_ && out_) {
     (void)out_->Close();
-    std::remove(tmp_path_.c_str());
+    if (options_.atomic) std::remove(tmp_path_.c_str());
   }
 }
 
@@ -47,7 +47,16 @@ Status RrdWriter::WriteStoreInfo(const StoreId& store) {
   info.id = store;
   info.row_id = Tuid::New();
   info.source_kind = pb::STORE_SOURCE_KIND_OTHER;
+  return WriteStoreInfo(info);
+}
+
+Status RrdWriter::WriteStoreInfo(const StoreInfo& info) {
   return WriteFrame(MessageKind::kSetStoreInfo, EncodeSetStoreInfo(info));
+}
+
+Status RrdWriter::Flush() {
+  if (closed_) return Status::OK();
+  return out_->Flush();
 }
 
 Status RrdWriter::WriteChunk(const StoreId& store, const Chunk& chunk) {
@@ -82,7 +91,7 @@ Status RrdWriter::Close() {
     pos_ += bytes.size();
   }
   ARROW_RETURN_NOT_OK(out_->Close());
-  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+  if (options_.atomic && std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
     return Status::IOError(fmt::format("{}: cannot move {} into place", path_, tmp_path_));
   }
   closed_ = true;

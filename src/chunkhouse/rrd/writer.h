@@ -1,6 +1,6 @@
 #pragma once
 // Writes .rrd files as Rerun 0.36 does: LZ4-compressed chunks and a footer with one manifest
-// per store. The file appears under its name only once it is complete.
+// per store. The file appears under its name only once it is complete (unless not atomic).
 #include <arrow/io/type_fwd.h>
 
 #include <map>
@@ -15,6 +15,10 @@ namespace chunkhouse::rrd {
 struct WriterOptions {
   bool compress = true;
   bool write_footer = true;
+  // Write to a temporary name and move the file into place on Close (a reader never sees a
+  // partial file); false writes straight to the path, as a recording's file sink does, so that
+  // what was flushed can be read before the footer is written.
+  bool atomic = true;
 };
 
 class RrdWriter {
@@ -24,8 +28,11 @@ class RrdWriter {
 
   // Announces a store; call before its chunks (the reader also copes without).
   Status WriteStoreInfo(const StoreId& store);
+  Status WriteStoreInfo(const StoreInfo& info);
   Status WriteChunk(const StoreId& store, const Chunk& chunk);
   Status WriteBlueprintActivation(const BlueprintActivation& cmd);
+  // Hands what was written to the operating system.
+  Status Flush();
   // Writes the footer and moves the file into place.
   Status Close();
 
