@@ -4,7 +4,7 @@ Workloads (each side runs the same code with `rr` = its own module):
 - collect_20k / collect_20k_object_store: `LazyChunkStream.from_iter(chunks).collect(...)` over
   20,000 one-row scalar chunks already in memory (read from a file rerun-sdk wrote);
 - pipeline_large: over the 400 MiB benchmark recording (bench/data/large.rrd): drop the camera
-  images, compact with OBJECT_STORE, write an .rrd;
+  images, a DeriveLens on the scalars, compact with OBJECT_STORE, write an .rrd;
 - passthrough_large: the whole recording through a filter into a new .rrd (streaming: peak memory
   is bounded by the chunks in flight, not by the file).
 Reports seconds (best of --repeat), the ratio, and peak RSS of each side's process.
@@ -43,7 +43,9 @@ CHILD = textwrap.dedent(
         if workload == "collect_20k_object_store":
             return len(rx.LazyChunkStream.from_iter(prepared["chunks"]).collect(optimize=rx.OptimizationProfile.OBJECT_STORE))
         if workload == "pipeline_large":
-            store = rx.RrdReader(path).stream().drop(content="/camera/**").collect(optimize=rx.OptimizationProfile.OBJECT_STORE)
+            lens = rx.DeriveLens("Scalars:scalars").to_component("Metrics:copy", ".")
+            store = (rx.RrdReader(path).stream().drop(content="/camera/**")
+                     .lenses(lens, output_mode="forward_all").collect(optimize=rx.OptimizationProfile.OBJECT_STORE))
             store.write_rrd(out, application_id="bench", recording_id="pipeline")
             return len(store)
         if workload == "passthrough_large":

@@ -1,5 +1,6 @@
 #include "chunkhouse/chunk/chunk.h"
 #include "chunkhouse/chunk/chunk_fields.h"
+#include "chunkhouse/chunk/ops.h"
 
 #include <arrow/array.h>
 #include <arrow/builder.h>
@@ -262,12 +263,13 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
   smd->Append(std::string(meta::kEntityPath), chunk->entity_path_);
   chunk->batch_ = arrow::RecordBatch::Make(arrow::schema(fields, smd), n, columns);
   chunk->columns_ = std::move(columns);
+  chunk->num_rows_ = n;
+  for (const auto& column : chunk->columns_) chunk->byte_size_ += ByteSize(*column);
   chunk->row_ids_ = static_cast<const arrow::FixedSizeBinaryArray&>(*chunk->columns_[0]).GetValue(0);
   return chunk;
 }
 
-int64_t Chunk::num_rows() const { return batch_->num_rows(); }
-int Chunk::num_columns() const { return batch_->num_columns(); }
+int Chunk::num_columns() const { return static_cast<int>(columns_.size()); }
 
 Tuid Chunk::row_id(int64_t row) const { return Tuid::FromBytes(row_ids_ + 16 * row); }
 

@@ -53,7 +53,9 @@ class Chunk {
 
   const Tuid& id() const { return id_; }
   const std::string& entity_path() const { return entity_path_; }
-  int64_t num_rows() const;
+  int64_t num_rows() const { return num_rows_; }
+  // Bytes its rows reference (see ops.h ByteSize), computed once when it is made.
+  int64_t byte_size() const { return byte_size_; }
   int num_columns() const;
   bool is_static() const { return indexes_.empty(); }
   // Rows in ascending row-id order (what Rerun's store requires of an inserted chunk).
@@ -99,6 +101,8 @@ class Chunk {
   int row_id_column_ = 0;
   const uint8_t* row_ids_ = nullptr;  // 16 big-endian bytes per row
   bool row_ids_sorted_ = true;
+  int64_t num_rows_ = 0;
+  int64_t byte_size_ = 0;
   std::vector<IndexColumn> indexes_;
   std::vector<ComponentColumn> components_;
 };

@@ -47,7 +47,9 @@ Result<std::shared_ptr<Chunk>> ChunkFromColumns(
       parts.timelines.push_back(std::move(column));
     }
   }
-  for (auto& [descriptor, values] : components) {
+  for (auto& entry : components) {
+    auto& descriptor = entry.first;
+    auto& values = entry.second;
     if (descriptor.component.empty()) return Status::Invalid("Invalid `ComponentIdentifier`: must not be empty");
     ARROW_ASSIGN_OR_RAISE(auto list, AsListArray(values));
     auto same = std::find_if(parts.components.begin(), parts.components.end(),
@@ -70,7 +72,9 @@ Result<std::shared_ptr<Chunk>> ChunkFromProperty(
   parts.id = Tuid::New();
   parts.entity_path = EntityPath({"__properties", name}).ToString();
   parts.row_ids = SequentialRowIds(parts.id, 1);
-  for (auto& [descriptor, values] : components) {
+  for (auto& entry : components) {
+    auto& descriptor = entry.first;
+    auto& values = entry.second;
     if (descriptor.component.empty()) return Status::Invalid("Invalid `ComponentIdentifier`: must not be empty");
     ARROW_ASSIGN_OR_RAISE(auto offsets, arrow::AllocateBuffer(2 * static_cast<int64_t>(sizeof(int32_t))));
     auto* o = reinterpret_cast<int32_t*>(offsets->mutable_data());

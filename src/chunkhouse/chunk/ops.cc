@@ -214,18 +214,21 @@ Result<std::shared_ptr<Chunk>> Concatenate(const std::vector<std::shared_ptr<Chu
   // The union of the components, in order of first appearance; a chunk without one gives nulls.
   out.components.clear();
   for (const auto& p : all) {
-    for (const auto& [d, a] : p.components) {
+    for (const auto& entry : p.components) {
+      const auto& name = entry.first.component;
       bool known = std::any_of(out.components.begin(), out.components.end(),
-                               [&](const auto& c) { return c.first.component == d.component; });
-      if (!known) out.components.emplace_back(d, a);
+                               [&](const auto& c) { return c.first.component == name; });
+      if (!known) out.components.push_back(entry);
     }
   }
-  for (auto& [d, column] : out.components) {
+  for (auto& entry : out.components) {
+    auto& column = entry.second;
+    const auto& name = entry.first.component;
     const auto type = column->type();
     arrow::ArrayVector pieces;
     for (size_t k = 0; k < all.size(); ++k) {
       auto it = std::find_if(all[k].components.begin(), all[k].components.end(),
-                             [&](const auto& c) { return c.first.component == d.component; });
+                             [&](const auto& c) { return c.first.component == name; });
       if (it != all[k].components.end()) {
         pieces.push_back(it->second);
       } else {
@@ -282,11 +285,11 @@ int64_t ReferencedBytes(const arrow::ArrayData& data, int64_t offset, int64_t le
     case arrow::Type::LIST:
     case arrow::Type::MAP: {
       auto [first, n] = child_range(data.GetValues<int32_t>(1, 0));
-      return bytes + (length + 1) * 4 + ReferencedBytes(*data.child_data[0], first - data.child_data[0]->offset, n);
+      return bytes + (length + 1) * 4 + ReferencedBytes(*data.child_data[0], first, n);  // offsets are the child's logical indices
     }
     case arrow::Type::LARGE_LIST: {
       auto [first, n] = child_range(data.GetValues<int64_t>(1, 0));
-      return bytes + (length + 1) * 8 + ReferencedBytes(*data.child_data[0], first - data.child_data[0]->offset, n);
+      return bytes + (length + 1) * 8 + ReferencedBytes(*data.child_data[0], first, n);
     }
     case arrow::Type::FIXED_SIZE_LIST: {
       const int64_t size = static_cast<const arrow::FixedSizeListType&>(type).list_size();
@@ -306,6 +309,28 @@ int64_t ReferencedBytes(const arrow::ArrayData& data, int64_t offset, int64_t le
       auto [first, n] = child_range(data.GetValues<int64_t>(1, 0));
       return bytes + (length + 1) * 8 + n;
     }
+    case arrow::Type::SPARSE_UNION:  // type ids, and each child over the same rows
+      bytes = length;
+      for (const auto& child : data.child_data) bytes += ReferencedBytes(*child, start - child->offset, length);
+      return bytes;
+    case arrow::Type::DENSE_UNION: {  // type ids, offsets, and each child over the range the rows use
+      const int8_t* type_ids = data.GetValues<int8_t>(1, 0);
+      const int32_t* offsets = data.GetValues<int32_t>(2, 0);
+      const auto& union_type = static_cast<const arrow::UnionType&>(type);
+      std::vector<std::pair<int32_t, int32_t>> used(data.child_data.size(), {INT32_MAX, -1});
+      for (int64_t r = start; r < start + length; ++r) {
+        const int child = union_type.child_ids()[static_cast<uint8_t>(type_ids[r])];
+        if (child < 0 || static_cast<size_t>(child) >= used.size()) continue;
+        used[child] = {std::min(used[child].first, offsets[r]), std::max(used[child].second, offsets[r])};
+      }
+      bytes = length * 5;
+      for (size_t c = 0; c < used.size(); ++c) {
+        if (used[c].second < 0) continue;
+        const auto& child = *data.child_data[c];
+        bytes += ReferencedBytes(child, used[c].first, used[c].second - used[c].first + 1);
+      }
+      return bytes;
+    }
     default:
       if (arrow::is_fixed_width(type.id()) && type.id() != arrow::Type::DICTIONARY && data.child_data.empty()) {
         return bytes + length * static_cast<const arrow::FixedWidthType&>(type).bit_width() / 8;
@@ -321,10 +346,6 @@ int64_t ReferencedBytes(const arrow::ArrayData& data, int64_t offset, int64_t le
 
 int64_t ByteSize(const arrow::Array& array) { return ReferencedBytes(*array.data(), 0, array.length()); }
 
-int64_t ByteSize(const Chunk& chunk) {
-  int64_t bytes = 0;
-  for (int i = 0; i < chunk.num_columns(); ++i) bytes += ByteSize(chunk.column(i));
-  return bytes;
-}
+int64_t ByteSize(const Chunk& chunk) { return chunk.byte_size(); }
 
 }  // namespace chunkhouse

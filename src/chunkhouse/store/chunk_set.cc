@@ -48,8 +48,8 @@ std::string ChunkSet::Summary() const {
   std::string out;
   for (const Stored* s : order) {
     std::vector<std::string> timelines, components;
-    for (const auto& [name, range] : s->time_ranges) timelines.push_back(name);
-    for (const auto& [name, type] : s->types) components.push_back(name);
+    for (const auto& [name, range] : s->time_ranges) timelines.emplace_back(name);
+    for (const auto& [name, type] : s->types) components.emplace_back(name);
     out += (out.empty() ? "" : "\n") +
            SummaryLine(s->entity(), static_cast<int64_t>(s->rows), timelines.empty(), timelines, components);
   }
@@ -67,13 +67,13 @@ ChunkSet::Stored ChunkSet::Describe(const std::shared_ptr<Chunk>& chunk, bool fr
   s.sorted = chunk->all_timelines_sorted();
   s.row_range = chunk->RowIdRange().value_or(std::pair<Tuid, Tuid>{});
   for (const auto& ic : chunk->indexes()) {
-    if (auto r = chunk->TimeRangeOf(ic)) s.time_ranges[ic.timeline.name] = *r;
+    if (auto r = chunk->TimeRangeOf(ic)) s.time_ranges[ic.timeline.name] = *r;  // views of the chunk's names
   }
   for (const auto& cc : chunk->components()) {
-    s.types[cc.descriptor.component] = chunk->column(cc.column).type();
+    s.types[cc.descriptor.component] = chunk->column(cc.column).type().get();
     for (const auto& ic : chunk->indexes()) {
       auto stats = chunk->ComponentStatsOn(ic, cc);
-      s.ranges[{ic.timeline.name, cc.descriptor.component}] =
+      s.ranges[{std::string_view(ic.timeline.name), std::string_view(cc.descriptor.component)}] =
           stats.range ? *stats.range : TimeRange{INT64_MAX, INT64_MIN + 1};
     }
   }
@@ -128,7 +128,7 @@ Result<ChunkSet::Stored> ChunkSet::Merge(Stored a, Stored b) {
     if (!fresh) it->second = {std::min(it->second.min, r.min), std::max(it->second.max, r.max)};
   }
   out.types = std::move(a.types);
-  out.types.insert(b.types.begin(), b.types.end());
+  for (const auto& [component, type] : b.types) out.types.try_emplace(component, type);
   out.ranges = std::move(a.ranges);
   for (const auto& [key, range] : b.ranges) {
     auto [it, fresh] = out.ranges.try_emplace(key, range);
@@ -137,17 +137,12 @@ Result<ChunkSet::Stored> ChunkSet::Merge(Stored a, Stored b) {
   return out;
 }
 
-bool ChunkSet::Covered(Tuid id) const {
-  // The chunk's data already lives on in a chunk it was compacted into (directly or not).
-  for (auto it = compacted_into_.find(id); it != compacted_into_.end(); it = compacted_into_.find(it->second)) {
-    if (chunks_.count(it->second)) return true;
-  }
-  return false;
-}
+bool ChunkSet::Covered(Tuid id) const { return absorbed_.count(id) > 0; }
+
 
 Status ChunkSet::Insert(const std::shared_ptr<Chunk>& chunk) {
   if (chunk->num_rows() == 0 || chunk->components().empty()) return Status::OK();
-  if (chunks_.count(chunk->id()) || split_parents_.count(chunk->id()) || Covered(chunk->id())) return Status::OK();
+  if (chunks_.count(chunk->id()) || Covered(chunk->id())) return Status::OK();
   if (!chunk->row_ids_sorted()) {
     return InvalidArgument("Chunks must be sorted before insertion in the chunk store");
   }
@@ -170,7 +165,7 @@ Status ChunkSet::InsertImpl(const std::shared_ptr<Chunk>& chunk, bool from_split
       if (stable) break;
     }
     if (pieces.size() > 1) {
-      split_parents_.insert(chunk->id());
+      absorbed_.insert(chunk->id());
       for (const auto& piece : pieces) ARROW_RETURN_NOT_OK(InsertImpl(piece, /*from_split=*/true));
       return Status::OK();
     }
@@ -231,9 +226,10 @@ Status ChunkSet::InsertTemporal(Stored stored) {
   if (const Stored* elected = stored.from_split ? nullptr : Elect(stored)) {
     Stored previous = Remove(elected->id);
     const Tuid previous_id = previous.id, incoming_id = stored.id;
+    const bool previous_minted = previous.from_compaction;
     ARROW_ASSIGN_OR_RAISE(Stored merged, Merge(std::move(previous), std::move(stored)));
-    compacted_into_[incoming_id] = merged.id;
-    compacted_into_[previous_id] = merged.id;
+    absorbed_.insert(incoming_id);
+    if (!previous_minted) absorbed_.insert(previous_id);  // ids we minted are never inserted again
     stored = std::move(merged);
   }
   Index(stored);
@@ -264,7 +260,7 @@ const ChunkSet::Stored* ChunkSet::Elect(const Stored& incoming) const {
   };
   std::map<Tuid, uint64_t> points;
   for (const auto& [key, range] : incoming.ranges) {
-    auto idx = temporal_.find({incoming.entity(), key.first, key.second});
+    auto idx = temporal_.find(TemporalView(incoming.entity(), key.first, key.second));
     if (idx == temporal_.end()) continue;
     const TimeIndex& starts = idx->second;
     auto before = starts.lower_bound(range.min);  // the nearest start before the range
@@ -292,7 +288,12 @@ const ChunkSet::Stored* ChunkSet::Elect(const Stored& incoming) const {
 
 void ChunkSet::Index(const Stored& stored) {
   for (const auto& [key, range] : stored.ranges) {
-    temporal_[{stored.entity(), key.first, key.second}][range.min].insert(stored.id);
+    auto view = TemporalView(stored.entity(), key.first, key.second);
+    auto idx = temporal_.find(view);
+    if (idx == temporal_.end()) {
+      idx = temporal_.emplace(TemporalKey(view), TimeIndex{}).first;
+    }
+    idx->second[range.min].insert(stored.id);
   }
 }
 
@@ -300,7 +301,7 @@ ChunkSet::Stored ChunkSet::Remove(const Tuid& id) {
   auto node = chunks_.extract(id);
   Stored& stored = node.mapped();
   for (const auto& [key, range] : stored.ranges) {
-    auto idx = temporal_.find({stored.entity(), key.first, key.second});
+    auto idx = temporal_.find(TemporalView(stored.entity(), key.first, key.second));
     if (idx == temporal_.end()) continue;
     auto slot = idx->second.find(range.min);
     if (slot == idx->second.end()) continue;

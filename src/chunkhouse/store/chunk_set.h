@@ -12,12 +12,15 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "chunkhouse/base/sorbet.h"
 #include "chunkhouse/chunk/chunk.h"
 #include "chunkhouse/store/compaction.h"
+#include "chunkhouse/store/flat_map.h"
 #include "chunkhouse/store/schema_builder.h"
 
 namespace chunkhouse {
@@ -53,12 +56,13 @@ class ChunkSet {
     uint64_t bytes = 0;
     bool sorted = true;  // every timeline ascending with the rows
     std::pair<Tuid, Tuid> row_range;
-    std::map<std::string, TimeRange> time_ranges;  // per timeline
-    std::map<std::string, std::shared_ptr<arrow::DataType>> types;  // per component
+    // Names are views of the pieces' own strings (the pieces live as long as this).
+    FlatMap<std::string_view, TimeRange> time_ranges;  // per timeline
+    FlatMap<std::string_view, const arrow::DataType*> types;  // per component
     // (timeline, component) -> the time range of the rows with data there, as Rerun's election
     // sees it: a component with no data in any row has the inverted range (max, min). The start
     // is where the chunk is indexed.
-    std::map<std::pair<std::string, std::string>, TimeRange> ranges;
+    FlatMap<std::pair<std::string_view, std::string_view>, TimeRange> ranges;
 
     const std::string& entity() const { return pieces.front()->entity_path(); }
     Result<std::shared_ptr<Chunk>> chunk() const;
@@ -84,10 +88,25 @@ class ChunkSet {
   // entity -> component -> owning static chunk
   std::map<std::string, std::map<std::string, Tuid>> static_owners_;
   // (entity, timeline, component) -> start times of the temporal chunks with data there
-  std::map<std::tuple<std::string, std::string, std::string>, TimeIndex> temporal_;
-  // chunk id -> the chunk it was compacted into; ids that were split on insert
-  std::map<Tuid, Tuid> compacted_into_;
-  std::set<Tuid> split_parents_;
+  // Looked up by string_view triples without building strings; compared element by element
+  // (tuple<string> against tuple<string_view> has no operator< under every standard library).
+  using TemporalKey = std::tuple<std::string, std::string, std::string>;
+  using TemporalView = std::tuple<std::string_view, std::string_view, std::string_view>;
+  struct TemporalLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return TemporalView(std::get<0>(a), std::get<1>(a), std::get<2>(a)) <
+             TemporalView(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+    }
+  };
+  std::map<TemporalKey, TimeIndex, TemporalLess> temporal_;
+  // Ids of inserted chunks whose data lives on in other chunks: compacted into one (which stays
+  // in the set, merged further perhaps) or split on insert. Inserting one again does nothing.
+  struct TuidHash {
+    size_t operator()(const Tuid& t) const { return std::hash<uint64_t>{}(t.time_ns * 0x9E3779B97F4A7C15ull ^ t.inc); }
+  };
+  std::unordered_set<Tuid, TuidHash> absorbed_;
 };
 
 }  // namespace chunkhouse

@@ -197,3 +197,39 @@ TEST(ChunkOps, ConcatenatePadsMissingComponents) {
 
 }  // namespace
 }  // namespace chunkhouse
+
+namespace chunkhouse {
+namespace {
+
+// A slice's byte size counts the rows it references, for nested and union columns too (a union
+// slice once counted its whole children, so every piece of a split looked oversized).
+TEST(ChunkOps, ByteSizeOfSlicesAddsUp) {
+  const int64_t n = 100;
+  arrow::Int8Builder ids_b;
+  arrow::Int32Builder offsets_b;
+  arrow::DoubleBuilder doubles;
+  arrow::Int64Builder ints;
+  for (int64_t i = 0; i < n; ++i) {
+    const bool d = i % 3 != 0;
+    ASSERT_TRUE(ids_b.Append(d ? 0 : 1).ok());
+    ASSERT_TRUE(offsets_b.Append(static_cast<int32_t>(d ? doubles.length() : ints.length())).ok());
+    for (int k = 0; k < 1000; ++k) ASSERT_TRUE(d ? doubles.Append(k).ok() : ints.Append(k).ok());
+  }
+  // Each row's union value is a 1000-element stretch: wrap the union in a list of 1 per row.
+  auto union_array = arrow::DenseUnionArray::Make(*ids_b.Finish().ValueOrDie(), *offsets_b.Finish().ValueOrDie(),
+                                                  {doubles.Finish().ValueOrDie(), ints.Finish().ValueOrDie()})
+                         .ValueOrDie();
+  (void)union_array;
+  auto list = Doubles(n, 1000);  // 8 kB a row
+  const int64_t whole = ByteSize(*list);
+  int64_t pieces = 0;
+  for (int64_t i = 0; i < n; i += 10) pieces += ByteSize(*list->Slice(i, 10));
+  EXPECT_NEAR(static_cast<double>(pieces), static_cast<double>(whole), whole * 0.01);
+  EXPECT_LT(ByteSize(*list->Slice(0, 1)), whole / 50);
+  const int64_t union_whole = ByteSize(*union_array);
+  EXPECT_LT(ByteSize(*union_array->Slice(0, 1)), union_whole / 50);
+  EXPECT_GT(ByteSize(*union_array->Slice(0, 1)), 0);
+}
+
+}  // namespace
+}  // namespace chunkhouse

@@ -25,21 +25,28 @@ void SchemaBuilder::Add(const Chunk& chunk) {
       t->type = ic.timeline.type;  // the latest type wins
     }
   }
-  if (chunk.entity_path() != last_entity_text_ || last_entity_text_.empty()) {
-    last_entity_text_ = chunk.entity_path();
-    last_entity_ = EntityPath::Parse(last_entity_text_);
+  auto found = entities_.find(std::string_view(chunk.entity_path()));
+  if (found == entities_.end()) {
+    found = entities_.emplace(chunk.entity_path(), Entity{EntityPath::Parse(chunk.entity_path()), {}}).first;
   }
-  const EntityPath& entity = last_entity_;
+  Entity& entity = found->second;
   for (const auto& cc : chunk.components()) {
-    auto [it, fresh] = column_index_.try_emplace(std::make_pair(entity, cc.descriptor), schema_.columns.size());
-    if (fresh) {
-      sorbet::Column column{entity, cc.descriptor, chunk.batch()->schema()->field(cc.column)->type()};
+    auto by_id = entity.columns.find(std::string_view(cc.descriptor.component));
+    if (by_id == entity.columns.end()) by_id = entity.columns.emplace(cc.descriptor.component, std::vector<size_t>{}).first;
+    size_t index = SIZE_MAX;
+    for (size_t i : by_id->second) {
+      if (schema_.columns[i].descriptor == cc.descriptor) index = i;
+    }
+    if (index == SIZE_MAX) {
+      index = schema_.columns.size();
+      by_id->second.push_back(index);
+      sorbet::Column column{entity.path, cc.descriptor, chunk.batch()->schema()->field(cc.column)->type()};
       column.is_tombstone = sorbet::IsTombstone(cc.descriptor);
       schema_.columns.push_back(std::move(column));
     }
-    sorbet::Column& column = schema_.columns[it->second];
+    sorbet::Column& column = schema_.columns[index];
     column.is_static |= chunk.is_static();
-    column.is_semantically_empty &= ListIsEmpty(chunk.column(cc.column));
+    if (column.is_semantically_empty) column.is_semantically_empty = ListIsEmpty(chunk.column(cc.column));
   }
 }
 
