@@ -33,3 +33,4 @@ endfunction()
 
 _chunkhouse_arrow_lib(Arrow::arrow arrow)
 _chunkhouse_arrow_lib(Arrow::compute arrow_compute)
+_chunkhouse_arrow_lib(Arrow::parquet parquet)

@@ -11,6 +11,7 @@ void RegisterCatalog(nanobind::module_& m);    // CatalogConnection
 void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.Selector's core)
 void RegisterChunkBuild(nanobind::module_& m); // chunk_from_parts, chunk_from_record_batch
 void RegisterLens(nanobind::module_& m);       // DeriveLens, MutateLens, LensSet, apply_selector, stream_lenses
-void RegisterViewer(nanobind::module_& m);     // RecordingStream, ViewerClientInternal, ArrowMsg helpers
+void RegisterViewer(nanobind::module_& m);
+void RegisterImporters(nanobind::module_& m); // parquet_stream     // RecordingStream, ViewerClientInternal, ArrowMsg helpers
 
 }  // namespace chunkhouse::python

@@ -22,4 +22,5 @@ NB_MODULE(_core, m) {
   RegisterChunkBuild(m);
   RegisterLens(m);
   RegisterViewer(m);
+  RegisterImporters(m);
 }

@@ -8,6 +8,7 @@
 from .._core import ChunkInfo, StoreEntry
 from ._chunk import Chunk
 from ._lens import DeriveLens, Lens, MutateLens
+from ._parquet_reader import IndexColumn, ParquetReader
 from ._rrd_reader import RrdReader
 from .._selector import Selector
 from ._store import ChunkStore, LazyStore, OptimizationProfile
@@ -16,6 +17,6 @@ from ._send_chunks import send_chunks
 from ._viewer import ViewerClient
 
 __all__ = [
-    "Chunk", "ChunkInfo", "ChunkStore", "DeriveLens", "LazyChunkStream", "LazyStore", "Lens", "MutateLens",
-    "OptimizationProfile", "PipelineError", "RrdReader", "Selector", "StoreEntry", "ViewerClient", "send_chunks",
+    "Chunk", "ChunkInfo", "ChunkStore", "DeriveLens", "IndexColumn", "LazyChunkStream", "LazyStore", "Lens", "MutateLens",
+    "OptimizationProfile", "ParquetReader", "PipelineError", "RrdReader", "Selector", "StoreEntry", "ViewerClient", "send_chunks",
 ]

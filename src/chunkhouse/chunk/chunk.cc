@@ -241,7 +241,8 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
       const int64_t* v = column->data()->GetValues<int64_t>(1);
       sorted = std::is_sorted(v, v + n);
     }
-    chunk->indexes_.push_back({tc.timeline, static_cast<int>(fields.size()), sorted});
+    chunk->indexes_.push_back(
+        {tc.timeline, static_cast<int>(fields.size()), sorted, column->data()->GetValues<int64_t>(1)});
     fields.push_back(ChunkIndexField(tc.timeline, sorted));
     columns.push_back(std::move(column));
   }
@@ -273,9 +274,7 @@ int Chunk::num_columns() const { return static_cast<int>(columns_.size()); }
 
 Tuid Chunk::row_id(int64_t row) const { return Tuid::FromBytes(row_ids_ + 16 * row); }
 
-const int64_t* Chunk::time_values(const IndexColumn& index) const {
-  return batch_->column_data(index.column)->GetValues<int64_t>(1);
-}
+const int64_t* Chunk::time_values(const IndexColumn& index) const { return index.values; }
 
 const Chunk::IndexColumn* Chunk::FindIndex(std::string_view timeline) const {
   for (const auto& ic : indexes_)

@@ -21,6 +21,7 @@ class Chunk {
     Timeline timeline;
     int column = 0;          // position in the record batch
     bool is_sorted = false;  // as declared by rerun:is_sorted (Rerun trusts it too)
+    const int64_t* values = nullptr;  // the column's time values (set when the chunk is assembled)
   };
   struct ComponentColumn {
     ComponentDescriptor descriptor;

@@ -104,7 +104,7 @@ std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n) 
                                                        std::shared_ptr<arrow::Buffer>(std::move(bytes)));
 }
 
-Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk) {
+Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk, bool declared_sorted) {
   const int64_t n = chunk.num_rows();
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
@@ -119,14 +119,16 @@ Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk) {
       return false;
     });
   }
-  std::shared_ptr<Chunk> sorted;
+  Chunk::Parts parts;
   if (IsIdentity(order, n)) {
-    auto parts = chunk.parts();
-    ARROW_ASSIGN_OR_RAISE(sorted, Chunk::Make(std::move(parts)));
+    parts = chunk.parts();
+    if (declared_sorted) {
+      for (auto& t : parts.timelines) t.is_sorted = true;
+    }
   } else {
-    ARROW_ASSIGN_OR_RAISE(sorted, TakeRows(chunk, order));
+    ARROW_ASSIGN_OR_RAISE(auto sorted, TakeRows(chunk, order));
+    parts = sorted->parts();
   }
-  auto parts = sorted->parts();
   parts.id = Tuid::New();
   parts.row_ids = SequentialRowIds(parts.id, n);
   return Chunk::Make(std::move(parts));
@@ -156,7 +158,10 @@ bool Concatenable(const Chunk& a, const Chunk& b) {
   }
   for (const auto& ca : a.components()) {
     const auto* cb = b.FindComponent(ca.descriptor.component);
-    if (cb != nullptr && !a.column(ca.column).type()->Equals(*b.column(cb->column).type())) return false;
+    if (cb == nullptr) continue;
+    const auto& ta = a.column(ca.column).type();
+    const auto& tb = b.column(cb->column).type();
+    if (ta != tb && !ta->Equals(*tb)) return false;
   }
   return true;
 }

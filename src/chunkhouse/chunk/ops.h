@@ -27,8 +27,11 @@ Result<std::shared_ptr<Chunk>> DropComponents(const std::shared_ptr<Chunk>& chun
 Result<std::shared_ptr<Chunk>> WithEntityPath(const Chunk& chunk, const std::string& entity_path);
 
 // Rows stably sorted by their time values (timelines in name order), then a fresh chunk id and
-// fresh sequential row ids: what Rerun does to a chunk it builds from columns.
-Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk);
+// fresh sequential row ids: what Rerun does to a chunk it builds from columns. With
+// `declared_sorted`, the time columns were made declaring themselves sorted (Rerun's importers
+// do): when no row moves, every timeline keeps that claim, even one whose values are not in
+// order because an earlier timeline decided the order; when rows move, each is checked anew.
+Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk, bool declared_sorted = false);
 // Fresh, strictly increasing row ids for `n` rows: the chunk id's time, counters after it.
 std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n);
 

@@ -11,6 +11,7 @@ namespace chunkhouse::cli {
 void AddRrdCommands(CLI::App& app);     // rrd print | stats | verify | rewrite, and sample
 void AddPipelineCommands(CLI::App& app);  // rrd compact | merge | filter (after AddRrdCommands)
 void AddServerCommand(CLI::App& app);   // server
+void AddImportCommand(CLI::App& app);   // import (Parquet -> .rrd)
 
 // Prints a failed status as "error: ..." and ends the command with exit code 1.
 void Check(const Status& st);

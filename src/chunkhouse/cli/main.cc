@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("chunkhouse {} (reads and writes the .rrd format of Rerun 0.36)", kVersion));
   cli::AddRrdCommands(app);
   cli::AddPipelineCommands(app);
+  cli::AddImportCommand(app);
   cli::AddServerCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -1,13 +1,12 @@
 // `chunkhouse rrd compact | merge | filter`: chunk pipelines over whole files, each store of the
 // input kept as its own store (recordings and blueprints alike) in the output.
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <map>
 #include <optional>
 
 #include "chunkhouse/cli/commands.h"
+#include "chunkhouse/cli/progress.h"
 #include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/rrd/writer.h"
 #include "chunkhouse/store/collect.h"
@@ -44,29 +43,6 @@ PipelinePtr StoreStream(const StoreId& store, const std::vector<std::string>& fi
   for (const auto& f : files) inputs.push_back(Pipeline::From(std::make_shared<transform::RrdSourceFactory>(f, store)));
   return inputs.size() == 1 ? inputs[0] : Pipeline::Merge(std::move(inputs));
 }
-
-// A line on standard error, rewritten in place, while a terminal watches.
-class Progress {
- public:
-  explicit Progress(std::string what) : what_(std::move(what)), tty_(::isatty(2)) {}
-  ~Progress() {
-    if (shown_) fmt::print(stderr, "\n");
-  }
-  void Tick(uint64_t chunks) {
-    if (!tty_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    shown_ = true;
-    fmt::print(stderr, "\r{}: {} chunks", what_, chunks);
-  }
-
- private:
-  std::string what_;
-  bool tty_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 struct Totals {
   uint64_t chunks_in = 0, chunks_out = 0;

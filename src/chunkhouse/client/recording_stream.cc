@@ -7,11 +7,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <iostream>
 
 #include "chunkhouse/client/grpc_sink.h"
 #include "chunkhouse/rrd/writer.h"
 #include "chunkhouse/transform/execute.h"
+#include "chunkhouse/base/warn.h"
 
 namespace chunkhouse::client {
 
@@ -115,7 +115,7 @@ void RecordingStream::Warn(const std::string& message) const {
   if (options_.warn) {
     options_.warn(message);
   } else {
-    std::cerr << "[chunkhouse] warning: " << message << std::endl;
+    WarnToStderr(message);
   }
 }
 

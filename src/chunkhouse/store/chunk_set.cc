@@ -85,7 +85,7 @@ bool ChunkSet::Concatenable(const Stored& a, const Stored& b) {
   if (!chunkhouse::Concatenable(*a.pieces.front(), *b.pieces.front())) return false;
   for (const auto& [component, type] : a.types) {
     auto it = b.types.find(component);
-    if (it != b.types.end() && !it->second->Equals(*type)) return false;
+    if (it != b.types.end() && it->second != type && !it->second->Equals(*type)) return false;
   }
   return true;
 }

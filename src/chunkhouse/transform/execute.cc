@@ -4,13 +4,13 @@
 #include <arrow/util/thread_pool.h>
 
 #include <deque>
-#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "chunkhouse/transform/channel.h"
+#include "chunkhouse/base/warn.h"
 
 namespace chunkhouse::transform {
 
@@ -288,7 +288,7 @@ class Compiler {
  public:
   explicit Compiler(RunOptions options) : options_(std::move(options)) {
     if (options_.workers <= 0) options_.workers = std::max(1, arrow::internal::GetCpuThreadPool()->GetCapacity());
-    if (!options_.warn) options_.warn = [](const std::string& w) { std::cerr << "[chunkhouse] warning: " << w << std::endl; };
+    options_.warn = OrStderr(std::move(options_.warn));
   }
 
   void Scan(const PipelinePtr& p) {

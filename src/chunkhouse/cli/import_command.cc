@@ -1,0 +1,118 @@
+// `chunkhouse import FILE.parquet -o OUT.rrd`: another format's file as one recording of an .rrd
+// file, through the same importer (and options) as Python's ParquetReader.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "chunkhouse/cli/commands.h"
+#include "chunkhouse/cli/progress.h"
+#include "chunkhouse/rrd/writer.h"
+#include "chunkhouse/transform/execute.h"
+#include "chunkhouse/transform/parquet_source.h"
+
+namespace chunkhouse::cli {
+namespace {
+
+bool OneOf(const std::string& s, std::initializer_list<const char*> words) {
+  for (const char* w : words) {
+    if (s == w) return true;
+  }
+  return false;
+}
+
+// COLUMN:KIND[:UNIT], read from the right (a column name may hold ':').
+Result<pq::IndexColumnSpec> ParseIndex(const std::string& text) {
+  pq::IndexColumnSpec spec;
+  std::string rest = text;
+  auto last = rest.rfind(':');
+  if (last != std::string::npos && OneOf(rest.substr(last + 1), {"ns", "us", "ms", "s"})) {
+    auto before = rest.rfind(':', last - 1);
+    if (before != std::string::npos && last > 0 && OneOf(rest.substr(before + 1, last - before - 1), {"timestamp", "duration", "sequence"})) {
+      spec.unit = rest.substr(last + 1);
+      rest = rest.substr(0, last);
+      last = rest.rfind(':');
+    }
+  }
+  if (last == std::string::npos || last == 0) {
+    return InvalidArgument("--index '{}': expected COLUMN:KIND[:UNIT], KIND one of timestamp, duration, sequence", text);
+  }
+  spec.kind = rest.substr(last + 1);
+  spec.path = rest.substr(0, last);
+  return spec;
+}
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+void AddImportCommand(CLI::App& app) {
+  struct Args {
+    std::string input, output, application_id, recording_id, grouping = "prefix", delimiter = "_";
+    std::optional<std::string> entity_path_prefix;
+    std::vector<std::string> prefixes, statics, indexes;
+    bool no_structs = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "import",
+      "Convert a Parquet file into an .rrd recording (as rerun-sdk's ParquetReader reads it: 1,024-row chunks, "
+      "one entity per column group, the file's metadata at /__properties)");
+  cmd->add_option("file", a->input, "The .parquet file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", a->output, "The .rrd file to write")->required();
+  cmd->add_option("--application-id", a->application_id, "The recording's application id (default: the file's name)");
+  cmd->add_option("--recording-id", a->recording_id, "The recording id (default: the file's name)");
+  cmd->add_option("--entity-path-prefix", a->entity_path_prefix, "A prefix for every entity path, e.g. /world");
+  cmd->add_option("--column-grouping", a->grouping,
+                  "prefix (split names at the delimiter, group by what comes before), individual (a chunk per "
+                  "column), or explicit_prefixes (group by --prefix)")
+      ->capture_default_str();
+  cmd->add_option("--delimiter", a->delimiter, "The character names are split at (prefix grouping)")->capture_default_str();
+  cmd->add_option("--prefix", a->prefixes, "A column-name prefix to group by (explicit_prefixes; repeatable)");
+  cmd->add_flag("--no-structs", a->no_structs, "Keep the columns of a group as separate components, not one struct");
+  cmd->add_option("--static", a->statics, "A column whose value is the same in every row, written once as static data");
+  cmd->add_option("--index", a->indexes,
+                  "A column to use as a timeline: COLUMN:KIND[:UNIT], KIND timestamp|duration|sequence, UNIT (what the "
+                  "stored numbers count) ns|us|ms|s; without one, a row_index timeline numbers the rows");
+  cmd->callback([a] {
+    pq::ReadOptions options;
+    options.entity_path_prefix = a->entity_path_prefix;
+    options.column_grouping = a->grouping;
+    options.delimiter = a->delimiter;
+    if (!a->prefixes.empty()) options.prefixes = a->prefixes;
+    options.use_structs = !a->no_structs;
+    options.static_columns = a->statics;
+    for (const auto& text : a->indexes) {
+      auto spec = ParseIndex(text);
+      Check(spec.status());
+      options.index_columns.push_back(*spec);
+    }
+    const std::string ext = Lower(std::filesystem::path(a->input).extension().string());
+    if (ext != ".parquet" && ext != ".pq") {
+      Check(InvalidArgument("{}: not a Parquet file by its name (expected .parquet); MCAP import is not there yet",
+                            a->input));
+    }
+    auto factory = transform::ParquetSourceFactory::Make(a->input, std::move(options));
+    Check(factory.status());
+    const std::string stem = std::filesystem::path(a->input).stem().string();
+    StoreId store{StoreKind::kRecording, a->application_id.empty() ? stem : a->application_id,
+                  a->recording_id.empty() ? stem : a->recording_id};
+    auto writer = rrd::RrdWriter::Open(a->output);
+    Check(writer.status());
+    Check((*writer)->WriteStoreInfo(store));
+    uint64_t chunks = 0;
+    {
+      Progress progress(a->output);
+      Check(transform::Drain(transform::Pipeline::From(*factory), [&](std::shared_ptr<Chunk> c) {
+        progress.Tick(++chunks);
+        return (*writer)->WriteChunk(store, *c);
+      }));
+    }
+    Check((*writer)->Close());
+    fmt::print("wrote {}: {} chunks from {} rows of {}\n", a->output, chunks, (*factory)->num_rows(), a->input);
+  });
+}
+
+}  // namespace chunkhouse::cli

@@ -1,0 +1,108 @@
+"""ParquetReader (seed 003; rerun-sdk 0.36.2's form and the seed's 0.33 form) against rerun-sdk
+0.36.2: every case of parquet_cases.py reads the same Parquet files on both sides, and every chunk
+(entity, static or not, rows, each column's name, type, metadata and values; ids aside) and every
+error must be equal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import chunkhouse.experimental as chx
+from conftest import HARNESS
+
+sys.path.insert(0, str(Path(__file__).parent))
+import parquet_cases as cases  # noqa: E402
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp("parquet_ref")
+    proc = subprocess.run([sys.executable, str(HARNESS), "python", str(HERE / "parquet_reference.py"), str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads((out / "reference.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(set(cases.CASES) - set(cases.LIBRARY_ERRORS)))
+def test_case_matches_rerun(reference, name):
+    expected = reference["results"][name]
+    assert "ok" in expected, f"the case itself failed under rerun-sdk: {expected}"
+    ours = json.loads(json.dumps(cases.CASES[name](chx, reference["paths"])))
+    assert ours == expected["ok"]
+
+
+@pytest.mark.parametrize("name", sorted(cases.LIBRARY_ERRORS))
+def test_unreadable_file_is_the_same_kind_of_error_naming_the_file(reference, name):
+    want = reference["results"][name]["ok"]
+    ours = cases.CASES[name](chx, reference["paths"])
+    assert want["chunks"] == ours["chunks"] == []
+    assert ours["error"][0] == want["error"][0]
+    path = reference["paths"][cases.LIBRARY_ERRORS[name]]
+    assert want["error"][1].endswith(f"\nFile path: {path}")
+    assert ours["error"][1].endswith(f"\nFile path: {path}"), ours["error"][1]
+
+
+def test_the_seeds_constructor_form_reads_what_stream_options_read(reference):
+    path = reference["paths"]["index"]
+    seed = chx.ParquetReader(path, index_columns=[("i64", "sequence"), ("tsms", "timestamp", "ms")],
+                             entity_path_prefix="/world").stream()
+    new = chx.ParquetReader(path).stream(index_columns=[chx.IndexColumn.sequence("i64"),
+                                                        chx.IndexColumn.timestamp("tsms", input_unit="ms")],
+                                         entity_path_prefix="/world")
+    assert cases.describe(seed.to_chunks()) == cases.describe(new.to_chunks())
+
+
+def test_column_rules_are_refused_with_the_lens_that_replaces_them(reference):
+    with pytest.raises(NotImplementedError, match="DeriveLens"):
+        chx.ParquetReader(reference["paths"]["kv"], column_rules=[object()])
+
+
+def test_import_command_writes_a_recording_rerun_reads_back_equal(reference, tmp_path):
+    import os
+
+    path = reference["paths"]["rowgroups"]
+    out = tmp_path / "rowgroups.rrd"
+    cli = os.environ.get("CHUNKHOUSE_BIN", str(HERE.parents[1] / "build" / "chunkhouse"))
+    proc = subprocess.run([cli, "import", path, "-o", str(out), "--static", "const", "--index", "x:duration:s"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote" in proc.stdout and "8 chunks from 2100 rows" in proc.stdout, proc.stdout
+    verify = subprocess.run([sys.executable, str(HARNESS), "rerun", "rrd", "verify", str(out)], capture_output=True,
+                            text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    # What rerun-sdk reads from the file equals what our reader streams from the Parquet file.
+    dump = subprocess.run([sys.executable, str(HARNESS), "python", "-c",
+                           "import json, sys; sys.path.insert(0, sys.argv[2]); import parquet_cases as c; "
+                           "import rerun.experimental as rx; "
+                           "print(json.dumps(c.describe(rx.RrdReader(sys.argv[1]).stream().to_chunks())))",
+                           str(out), str(HERE)], capture_output=True, text=True)
+    assert dump.returncode == 0, dump.stderr
+    theirs = json.loads(dump.stdout.strip().splitlines()[-1])
+    ours = cases.describe(chx.ParquetReader(path).stream(static_columns=["const"],
+                                                          index_columns=[chx.IndexColumn.duration("x", input_unit="s")]))
+    assert json.loads(json.dumps(ours)) == theirs
+
+
+def test_import_command_refuses_bad_options_and_leaves_no_file(reference, tmp_path):
+    import os
+
+    cli = os.environ.get("CHUNKHOUSE_BIN", str(HERE.parents[1] / "build" / "chunkhouse"))
+    out = tmp_path / "x.rrd"
+    for args, needle in ((["--static", "missing"], "Static column 'missing' not found in parquet schema"),
+                         (["--index", "x"], "expected COLUMN:KIND[:UNIT]"),
+                         (["--index", "x:bogus"], "Unknown index type: 'bogus'"),
+                         (["--column-grouping", "bogus"], "Unknown column_grouping")):
+        proc = subprocess.run([cli, "import", reference["paths"]["rowgroups"], "-o", str(out), *args],
+                              capture_output=True, text=True)
+        assert proc.returncode == 1 and needle in proc.stderr, (args, proc.stderr)
+        assert not out.exists()
+    proc = subprocess.run([cli, "import", reference["paths"]["junk"], "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "File path: " + reference["paths"]["junk"] in proc.stderr, proc.stderr
+    assert not out.exists()
