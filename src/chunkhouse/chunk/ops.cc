@@ -30,13 +30,6 @@ Status MapArrays(Chunk::Parts& parts, F&& f) {
   return Status::OK();
 }
 
-bool IsIdentity(const std::vector<int64_t>& indices, int64_t n) {
-  if (static_cast<int64_t>(indices.size()) != n) return false;
-  for (int64_t i = 0; i < n; ++i) {
-    if (indices[static_cast<size_t>(i)] != i) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -104,29 +97,55 @@ std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n) 
                                                        std::shared_ptr<arrow::Buffer>(std::move(bytes)));
 }
 
-Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk, bool declared_sorted) {
-  const int64_t n = chunk.num_rows();
-  std::vector<int64_t> order(static_cast<size_t>(n));
-  std::iota(order.begin(), order.end(), 0);
-  // Lexicographic by each timeline's value, timelines in name order (indexes() is).
-  std::vector<const int64_t*> times;
-  for (const auto& ic : chunk.indexes()) times.push_back(chunk.time_values(ic));
-  if (!times.empty()) {
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-      for (const int64_t* t : times) {
-        if (t[a] != t[b]) return t[a] < t[b];
-      }
-      return false;
-    });
+namespace {
+
+// Rows in Rerun's from-columns order: lexicographic by each timeline's value, timelines in name
+// order. Empty when they already are (the common case, checked without sorting).
+std::vector<int64_t> TimeOrder(std::vector<std::pair<std::string_view, const int64_t*>> times, int64_t n) {
+  std::sort(times.begin(), times.end());
+  auto less = [&](int64_t a, int64_t b) {
+    for (const auto& [name, t] : times) {
+      if (t[a] != t[b]) return t[a] < t[b];
+    }
+    return false;
+  };
+  bool in_order = true;
+  for (int64_t i = 1; i < n && in_order; ++i) in_order = !less(i, i - 1);
+  std::vector<int64_t> order;
+  if (!in_order) {
+    order.resize(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), less);
   }
-  Chunk::Parts parts;
-  if (IsIdentity(order, n)) {
-    parts = chunk.parts();
+  return order;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk, bool declared_sorted) {
+  return MakeSortedWithNewRowIds(chunk.parts(), declared_sorted);
+}
+
+Result<std::shared_ptr<Chunk>> MakeSortedWithNewRowIds(Chunk::Parts parts, bool declared_sorted) {
+  int64_t n = parts.timelines.empty() ? (parts.components.empty() ? 0 : parts.components.front().second->length())
+                                      : parts.timelines.front().values->length();
+  std::vector<std::pair<std::string_view, const int64_t*>> times;
+  bool lengths_agree = true;
+  for (const auto& t : parts.timelines) {
+    lengths_agree = lengths_agree && t.values->length() == n;
+    times.emplace_back(t.timeline.name, t.values->data()->GetValues<int64_t>(1));
+  }
+  std::vector<int64_t> order;
+  if (lengths_agree) order = TimeOrder(std::move(times), n);  // else Make says what is wrong
+  if (order.empty()) {
     if (declared_sorted) {
       for (auto& t : parts.timelines) t.is_sorted = true;
     }
   } else {
-    ARROW_ASSIGN_OR_RAISE(auto sorted, TakeRows(chunk, order));
+    parts.id = Tuid::New();
+    parts.row_ids = SequentialRowIds(parts.id, n);
+    ARROW_ASSIGN_OR_RAISE(auto unsorted, Chunk::Make(std::move(parts)));
+    ARROW_ASSIGN_OR_RAISE(auto sorted, TakeRows(*unsorted, order));
     parts = sorted->parts();
   }
   parts.id = Tuid::New();

@@ -32,6 +32,8 @@ Result<std::shared_ptr<Chunk>> WithEntityPath(const Chunk& chunk, const std::str
 // do): when no row moves, every timeline keeps that claim, even one whose values are not in
 // order because an earlier timeline decided the order; when rows move, each is checked anew.
 Result<std::shared_ptr<Chunk>> SortedWithNewRowIds(const Chunk& chunk, bool declared_sorted = false);
+// The same, from parts whose id and row ids are not set yet (made once when no row moves).
+Result<std::shared_ptr<Chunk>> MakeSortedWithNewRowIds(Chunk::Parts parts, bool declared_sorted = false);
 // Fresh, strictly increasing row ids for `n` rows: the chunk id's time, counters after it.
 std::shared_ptr<arrow::Array> SequentialRowIds(const Tuid& chunk_id, int64_t n);
 

@@ -19,6 +19,7 @@
 #include <map>
 #include <set>
 
+#include "chunkhouse/base/memory.h"
 #include "chunkhouse/base/type_text.h"
 #include "chunkhouse/chunk/format_values.h"
 #include "chunkhouse/chunk/ops.h"
@@ -55,14 +56,26 @@ int64_t WrappingMul(int64_t a, int64_t b) {
   return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
 }
 
-// The raw values of a column usable as a timeline, scaled; nullopt for a type that is not.
-// Null slots keep whatever the column holds there, as Rerun's reader does.
-std::optional<std::vector<int64_t>> TimeValues(const arrow::Array& column, int64_t multiplier) {
+// Room for `n` time values, from the pool batches are read into.
+Result<std::shared_ptr<arrow::Buffer>> TimeBuffer(int64_t n) {
+  ARROW_ASSIGN_OR_RAISE(auto buffer, arrow::AllocateBuffer(n * static_cast<int64_t>(sizeof(int64_t)), MemoryPool()));
+  return std::shared_ptr<arrow::Buffer>(std::move(buffer));
+}
+
+std::shared_ptr<arrow::Array> TimeArray(TimeType type, int64_t n, std::shared_ptr<arrow::Buffer> values) {
+  return arrow::MakeArray(arrow::ArrayData::Make(TimeArrowType(type), n, {nullptr, std::move(values)}, 0));
+}
+
+// The raw values of a column usable as a timeline, scaled; null for a type that is not. Null
+// slots keep whatever the column holds there, as Rerun's reader does.
+Result<std::shared_ptr<arrow::Array>> TimeValues(const arrow::Array& column, TimeType type, int64_t multiplier) {
   const int64_t n = column.length();
-  std::vector<int64_t> out(static_cast<size_t>(n));
   const auto& data = *column.data();
-  auto fill = [&](auto tag) {
+  std::shared_ptr<arrow::Buffer> buffer;
+  auto fill = [&](auto tag) -> Status {
     using T = decltype(tag);
+    ARROW_ASSIGN_OR_RAISE(buffer, TimeBuffer(n));
+    auto* out = reinterpret_cast<int64_t*>(buffer->mutable_data());
     const T* v = data.GetValues<T>(1);
     for (int64_t i = 0; i < n; ++i) {
       int64_t raw;
@@ -71,28 +84,23 @@ std::optional<std::vector<int64_t>> TimeValues(const arrow::Array& column, int64
       } else {
         raw = static_cast<int64_t>(v[i]);
       }
-      out[static_cast<size_t>(i)] = WrappingMul(raw, multiplier);
+      out[i] = WrappingMul(raw, multiplier);
     }
+    return Status::OK();
   };
   switch (column.type_id()) {
-    case arrow::Type::INT16: fill(int16_t{}); break;
-    case arrow::Type::INT32: fill(int32_t{}); break;
+    case arrow::Type::INT16: ARROW_RETURN_NOT_OK(fill(int16_t{})); break;
+    case arrow::Type::INT32: ARROW_RETURN_NOT_OK(fill(int32_t{})); break;
     case arrow::Type::INT64:
     case arrow::Type::TIMESTAMP:
-    case arrow::Type::DURATION: fill(int64_t{}); break;
-    case arrow::Type::UINT32: fill(uint32_t{}); break;
-    case arrow::Type::UINT64: fill(uint64_t{}); break;
-    case arrow::Type::FLOAT: fill(float{}); break;
-    case arrow::Type::DOUBLE: fill(double{}); break;
-    default: return std::nullopt;
+    case arrow::Type::DURATION: ARROW_RETURN_NOT_OK(fill(int64_t{})); break;
+    case arrow::Type::UINT32: ARROW_RETURN_NOT_OK(fill(uint32_t{})); break;
+    case arrow::Type::UINT64: ARROW_RETURN_NOT_OK(fill(uint64_t{})); break;
+    case arrow::Type::FLOAT: ARROW_RETURN_NOT_OK(fill(float{})); break;
+    case arrow::Type::DOUBLE: ARROW_RETURN_NOT_OK(fill(double{})); break;
+    default: return nullptr;
   }
-  return out;
-}
-
-std::shared_ptr<arrow::Array> TimeArray(TimeType type, std::vector<int64_t> values) {
-  const auto n = static_cast<int64_t>(values.size());
-  auto buffer = arrow::Buffer::FromVector(std::move(values));
-  return arrow::MakeArray(arrow::ArrayData::Make(TimeArrowType(type), n, {nullptr, std::move(buffer)}, 0));
+  return TimeArray(type, n, std::move(buffer));
 }
 
 // Types without an equality kernel in Rerun's check: assumed constant, with a warning.
@@ -173,6 +181,21 @@ Result<std::shared_ptr<Chunk>> PropertiesChunk(const arrow::KeyValueMetadata& kv
 
 }  // namespace
 
+// What building one batch's chunks needs, shared by its groups' work items (which may outlive
+// the importer's current batch).
+struct BatchJob {
+  std::shared_ptr<arrow::RecordBatch> batch;
+  std::vector<Chunk::TimeColumn> timelines;
+  std::shared_ptr<arrow::Buffer> offsets;
+  std::shared_ptr<arrow::Schema> schema;
+  std::shared_ptr<const std::vector<Group>> groups;
+  bool structs = true;
+  Warn warn;
+  std::string path;
+
+  Result<std::shared_ptr<Chunk>> Build(size_t group, const std::string& entity) const;
+};
+
 struct ParquetImporter::State {
   std::string path;
   CheckedOptions options;
@@ -184,7 +207,7 @@ struct ParquetImporter::State {
   std::map<std::string, std::pair<int, IndexColumn>> timelines;
   std::set<std::string> unusable_timelines;  // warned about once
   std::vector<std::pair<std::string, int>> statics;  // name, column (first of that name)
-  std::vector<Group> groups;
+  std::shared_ptr<const std::vector<Group>> groups;
   EntityPath prefix;
   std::shared_ptr<arrow::Buffer> offsets = CountingOffsets(kBatchRows);
 
@@ -195,7 +218,7 @@ struct ParquetImporter::State {
   int64_t row_offset = 0;
   std::vector<std::shared_ptr<arrow::Array>> static_values;  // row 0 of the first batch read
   std::vector<std::string> static_texts;
-  std::deque<std::shared_ptr<Chunk>> pending;
+  std::deque<ChunkWork> pending;
 };
 
 ParquetImporter::ParquetImporter(std::unique_ptr<State> state) : s_(std::move(state)) {}
@@ -209,12 +232,20 @@ Result<std::unique_ptr<ParquetImporter>> ParquetImporter::Open(const std::string
   s->warn = OrStderr(std::move(warn));
   auto opened = io::OpenRegularFile(path);
   if (!opened.ok()) return WithPath(opened.status(), path);
-  auto reader = parquet::arrow::OpenFile(opened->file, arrow::default_memory_pool());
+  // Column chunks are read as the batches need them (no pre-buffering: memory stays at a few
+  // batches, not the file), into jemalloc, which keeps the batch-sized buffers it is handed back
+  // for the next batch (see base/memory.h).
+  parquet::ArrowReaderProperties properties;
+  properties.set_batch_size(kBatchRows);
+  properties.set_use_threads(false);
+  properties.set_pre_buffer(false);
+  parquet::arrow::FileReaderBuilder builder;
+  Status st = builder.Open(opened->file);
+  if (!st.ok()) return WithPath(st, path);
+  auto reader = builder.memory_pool(MemoryPool())->properties(properties)->Build();
   if (!reader.ok()) return WithPath(reader.status(), path);
   s->file = std::move(*reader);
-  s->file->set_batch_size(kBatchRows);
-  s->file->set_use_threads(false);
-  Status st = s->file->GetSchema(&s->schema);
+  st = s->file->GetSchema(&s->schema);
   if (!st.ok()) return WithPath(st, path);
 
   std::set<int> taken;  // index and static columns: never components
@@ -237,21 +268,23 @@ Result<std::unique_ptr<ParquetImporter>> ParquetImporter::Open(const std::string
   for (int i = 0; i < s->schema->num_fields(); ++i) {
     if (!taken.count(i)) columns.emplace_back(i, s->schema->field(i)->name());
   }
-  s->groups = GroupColumns(columns, s->options);
+  s->groups = std::make_shared<const std::vector<Group>>(GroupColumns(columns, s->options));
   s->prefix = EntityPath::Parse(s->options.raw.entity_path_prefix.value_or("/"));
 
   const auto& kv = s->file->parquet_reader()->metadata()->key_value_metadata();
   if (kv && kv->size() > 0) {
     ARROW_ASSIGN_OR_RAISE(s->properties, PropertiesChunk(*kv));
   }
-  auto batches = s->file->GetRecordBatchReader();
-  if (!batches.ok()) return WithPath(batches.status(), path);
-  s->batches = std::move(*batches);
   return std::unique_ptr<ParquetImporter>(new ParquetImporter(std::move(s)));
 }
 
 Status ParquetImporter::ReadBatch() {
   auto& s = *s_;
+  if (!s.batches) {  // made on first use: on the thread that reads
+    auto batches = s.file->GetRecordBatchReader();
+    if (!batches.ok()) return DataLoss("Parquet error: {} (in {})", batches.status().message(), s.path);
+    s.batches = std::move(*batches);
+  }
   std::shared_ptr<arrow::RecordBatch> batch;
   Status st = s.batches->ReadNext(&batch);
   if (!st.ok()) return DataLoss("Parquet error: {} (in {})", st.message(), s.path);
@@ -296,84 +329,101 @@ Status ParquetImporter::ReadBatch() {
   std::vector<Chunk::TimeColumn> timelines;
   for (const auto& [name, entry] : s.timelines) {
     const auto& [column, ic] = entry;
-    auto values = TimeValues(*batch->column(column), ic.multiplier);
+    ARROW_ASSIGN_OR_RAISE(auto values, TimeValues(*batch->column(column), ic.type, ic.multiplier));
     if (!values) {
       if (s.unusable_timelines.insert(name).second) {
         s.warn(fmt::format("Cannot use column with type {} as a timeline index", TypeDebug(*batch->column(column)->type())));
       }
       continue;
     }
-    timelines.push_back({Timeline{name, ic.type}, TimeArray(ic.type, std::move(*values)), std::nullopt});
+    timelines.push_back({Timeline{name, ic.type}, std::move(values), std::nullopt});
   }
   if (timelines.empty()) {
-    std::vector<int64_t> rows(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) rows[static_cast<size_t>(i)] = s.row_offset + i;
-    timelines.push_back({Timeline{"row_index", TimeType::kSequence}, TimeArray(TimeType::kSequence, std::move(rows)), std::nullopt});
+    ARROW_ASSIGN_OR_RAISE(auto rows, TimeBuffer(n));
+    auto* out = reinterpret_cast<int64_t*>(rows->mutable_data());
+    for (int64_t i = 0; i < n; ++i) out[i] = s.row_offset + i;
+    timelines.push_back({Timeline{"row_index", TimeType::kSequence}, TimeArray(TimeType::kSequence, n, std::move(rows)),
+                         std::nullopt});
   }
   s.row_offset += n;
   if (n > kBatchRows) s.offsets = CountingOffsets(n);
 
-  const bool structs = s.options.raw.use_structs && s.options.grouping != Grouping::kIndividual;
-  for (const auto& group : s.groups) {
-    Chunk::Parts parts;
-    parts.entity_path = GroupEntity(s.prefix, group.key).ToString();
-    if (structs && group.members.size() > 1) {
-      arrow::FieldVector fields;
-      arrow::ArrayVector children;
-      for (const auto& m : group.members) {
-        const auto& source = s.schema->field(m.column);
-        fields.push_back(arrow::field(m.component, source->type(), source->nullable()));
-        children.push_back(batch->column(m.column));
-      }
-      auto data = std::make_shared<arrow::StructArray>(arrow::struct_(fields), n, children);
-      parts.components.emplace_back(Named("data"), OnePerRow(data, s.offsets));
-    } else {
-      for (const auto& m : group.members) {
-        if (m.component.empty()) {
-          s.warn(fmt::format("Invalid component name for column '{}' of {}: must not be empty; the column is left out",
-                             s.schema->field(m.column)->name(), s.path));
-          continue;
-        }
-        auto list = OnePerRow(batch->column(m.column), s.offsets);
-        auto same = std::find_if(parts.components.begin(), parts.components.end(),
-                                 [&](const auto& c) { return c.first.component == m.component; });
-        if (same != parts.components.end()) {
-          same->second = std::move(list);  // the later column wins
-        } else {
-          parts.components.emplace_back(Named(m.component), std::move(list));
-        }
-      }
-    }
-    if (parts.components.empty()) {
-      return FailedPrecondition(
-          "Parquet error: Failed to build chunk from Parquet batch: Detected malformed chunk: All timelines in a chunk "
-          "must have the same number of timestamps, matching the number of row IDs. Found 0 row IDs but {} timestamps "
-          "for timeline '{}'",
-          n, timelines.front().timeline.name);
-    }
-    parts.timelines = timelines;
-    parts.id = Tuid::New();
-    parts.row_ids = SequentialRowIds(parts.id, n);
-    ARROW_ASSIGN_OR_RAISE(auto chunk, Chunk::Make(std::move(parts)));
-    ARROW_ASSIGN_OR_RAISE(chunk, SortedWithNewRowIds(*chunk, /*declared_sorted=*/true));
-    s.pending.push_back(std::move(chunk));
+  // Each group's chunk is built by a work item (on a pool's worker when the caller defers it).
+  auto shared = std::make_shared<const BatchJob>(BatchJob{
+      batch, std::move(timelines), s.offsets, s.schema, s.groups,
+      s.options.raw.use_structs && s.options.grouping != Grouping::kIndividual, s.warn, s.path});
+  for (size_t g = 0; g < s.groups->size(); ++g) {
+    std::string entity = GroupEntity(s.prefix, (*s.groups)[g].key).ToString();
+    s.pending.push_back([shared, g, entity = std::move(entity)] { return shared->Build(g, entity); });
   }
   return Status::OK();
+}
+
+Result<std::shared_ptr<Chunk>> BatchJob::Build(size_t g, const std::string& entity) const {
+  const auto& group = (*groups)[g];
+  const int64_t n = batch->num_rows();
+  Chunk::Parts parts;
+  parts.entity_path = entity;
+  if (structs && group.members.size() > 1) {
+    arrow::FieldVector fields;
+    arrow::ArrayVector children;
+    for (const auto& m : group.members) {
+      const auto& source = schema->field(m.column);
+      fields.push_back(arrow::field(m.component, source->type(), source->nullable()));
+      children.push_back(batch->column(m.column));
+    }
+    auto data = std::make_shared<arrow::StructArray>(arrow::struct_(fields), n, children);
+    parts.components.emplace_back(Named("data"), OnePerRow(data, offsets));
+  } else {
+    for (const auto& m : group.members) {
+      if (m.component.empty()) {
+        warn(fmt::format("Invalid component name for column '{}' of {}: must not be empty; the column is left out",
+                         schema->field(m.column)->name(), path));
+        continue;
+      }
+      auto list = OnePerRow(batch->column(m.column), offsets);
+      auto same = std::find_if(parts.components.begin(), parts.components.end(),
+                               [&](const auto& c) { return c.first.component == m.component; });
+      if (same != parts.components.end()) {
+        same->second = std::move(list);  // the later column wins
+      } else {
+        parts.components.emplace_back(Named(m.component), std::move(list));
+      }
+    }
+  }
+  if (parts.components.empty()) {
+    return FailedPrecondition(
+        "Parquet error: Failed to build chunk from Parquet batch: Detected malformed chunk: All timelines in a chunk "
+        "must have the same number of timestamps, matching the number of row IDs. Found 0 row IDs but {} timestamps "
+        "for timeline '{}'",
+        n, timelines.front().timeline.name);
+  }
+  parts.timelines = timelines;
+  return MakeSortedWithNewRowIds(std::move(parts), /*declared_sorted=*/true);
 }
 
 int64_t ParquetImporter::num_rows() const { return s_->file->parquet_reader()->metadata()->num_rows(); }
 
 Result<std::shared_ptr<Chunk>> ParquetImporter::Next() {
+  ARROW_ASSIGN_OR_RAISE(auto work, NextWork());
+  if (!work) return nullptr;
+  return (*work)();
+}
+
+Result<std::optional<ChunkWork>> ParquetImporter::NextWork() {
   auto& s = *s_;
+  auto ready = [](std::shared_ptr<Chunk> chunk) -> std::optional<ChunkWork> {
+    return ChunkWork([chunk = std::move(chunk)]() -> Result<std::shared_ptr<Chunk>> { return chunk; });
+  };
   if (!s.properties_sent) {
     s.properties_sent = true;
-    if (s.properties) return s.properties;
+    if (s.properties) return ready(s.properties);
   }
   while (s.pending.empty() && !s.batches_done) ARROW_RETURN_NOT_OK(ReadBatch());
   if (!s.pending.empty()) {
-    auto chunk = std::move(s.pending.front());
+    auto work = std::move(s.pending.front());
     s.pending.pop_front();
-    return chunk;
+    return work;
   }
   if (!s.statics_sent) {
     s.statics_sent = true;
@@ -383,13 +433,13 @@ Result<std::shared_ptr<Chunk>> ParquetImporter::Next() {
       parts.entity_path = s.prefix.ToString();
       parts.row_ids = SequentialRowIds(parts.id, 1);
       for (size_t i = 0; i < s.statics.size(); ++i) {
-        parts.components.emplace_back(Named(s.statics[i].first),
-                                      OnePerRow(s.static_values[i], s.offsets));
+        parts.components.emplace_back(Named(s.statics[i].first), OnePerRow(s.static_values[i], s.offsets));
       }
-      return Chunk::Make(std::move(parts));
+      ARROW_ASSIGN_OR_RAISE(auto chunk, Chunk::Make(std::move(parts)));
+      return ready(std::move(chunk));
     }
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 }  // namespace chunkhouse::pq

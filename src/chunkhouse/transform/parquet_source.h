@@ -14,6 +14,7 @@ class ParquetSourceFactory : public SourceFactory {
   // name is an error before anything runs.
   static Result<std::shared_ptr<ParquetSourceFactory>> Make(std::string path, pq::ReadOptions options, Warn warn = {});
   Result<std::unique_ptr<ChunkSource>> Open(const std::optional<StructuredFilter>& filter) const override;
+  // Decoding runs ahead on a thread of the source's own; chunks are built by the puller.
   bool defers_work() const override { return false; }
   int64_t num_rows() const { return num_rows_; }  // in the file, from its footer
 
