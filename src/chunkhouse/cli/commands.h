@@ -12,6 +12,7 @@ void AddRrdCommands(CLI::App& app);     // rrd print | stats | verify | rewrite,
 void AddPipelineCommands(CLI::App& app);  // rrd compact | merge | filter (after AddRrdCommands)
 void AddServerCommand(CLI::App& app);   // server
 void AddImportCommand(CLI::App& app);   // import (Parquet -> .rrd)
+void AddQueryCommand(CLI::App& app);    // query (-> Parquet, CSV, Arrow)
 
 // Prints a failed status as "error: ..." and ends the command with exit code 1.
 void Check(const Status& st);

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   cli::AddRrdCommands(app);
   cli::AddPipelineCommands(app);
   cli::AddImportCommand(app);
+  cli::AddQueryCommand(app);
   cli::AddServerCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
