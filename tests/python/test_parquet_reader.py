@@ -106,3 +106,70 @@ def test_import_command_refuses_bad_options_and_leaves_no_file(reference, tmp_pa
     proc = subprocess.run([cli, "import", reference["paths"]["junk"], "-o", str(out)], capture_output=True, text=True)
     assert proc.returncode == 1 and "File path: " + reference["paths"]["junk"] in proc.stderr, proc.stderr
     assert not out.exists()
+
+
+def test_rrd_print_and_stats_read_parquet_files_as_the_reader_does(reference):
+    import os
+
+    cli = os.environ.get("CHUNKHOUSE_BIN", str(HERE.parents[1] / "build" / "chunkhouse"))
+    path = reference["paths"]["rowgroups"]
+    chunks = chx.ParquetReader(path).stream().to_chunks()
+    proc = subprocess.run([cli, "rrd", "print", path], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line.strip() for line in proc.stdout.splitlines() if line.strip().startswith("chunk ")]
+    assert len(lines) == len(chunks)
+    assert [line.split()[1] for line in lines] == [c.entity_path for c in chunks]
+    assert [int(line.split("rows=")[1].split()[0]) for line in lines] == [c.num_rows for c in chunks]
+    proc = subprocess.run([cli, "rrd", "stats", path], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "parquet rows: 2100" in proc.stdout
+    assert f"chunks: {len(chunks)} (1 static)" in proc.stdout
+    assert "timeline row_index (sequence): 0 .. 2099" in proc.stdout
+    proc = subprocess.run([cli, "rrd", "stats", reference["paths"]["junk"]], capture_output=True, text=True)
+    assert proc.returncode == 1 and "File path: " + reference["paths"]["junk"] in proc.stderr
+
+
+def test_server_serves_parquet_files_as_segments(reference, tmp_path):
+    """`chunkhouse server -d DIR` serves the Parquet files in DIR through .rrd copies made once;
+    Rerun's own client sees them as segments and reads the same data a local query gives."""
+    import os
+    import shutil
+
+    import pyarrow as pa
+
+    from test_server import Server, rerun_client
+
+    cli = os.environ.get("CHUNKHOUSE_BIN", str(HERE.parents[1] / "build" / "chunkhouse"))
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("rowgroups", "sort"):
+        shutil.copy(reference["paths"][name], data / f"{name}.parquet")
+    storage = tmp_path / "storage"
+    server = Server(cli, "-d", f"pq={data}", "--storage", str(storage))
+    try:
+        out = rerun_client(server.address, """
+            ds = client.get_dataset(name="pq")
+            print(sorted(ds.segment_ids()))
+            t = ds.reader(index="row_index").to_arrow_table()
+            print(t.num_rows)
+        """)
+        lines = out.strip().splitlines()
+        assert lines[-2] == "['rowgroups', 'sort']", out
+        assert int(lines[-1]) == 2100 + 4, out
+        served = tmp_path / "served.arrow"
+        proc = subprocess.run([cli, "query", f"{server.address}/dataset/pq", "--segment", "rowgroups", "--index",
+                               "row_index", "-o", str(served)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr + server.stderr()
+        local = tmp_path / "local.arrow"
+        proc = subprocess.run([cli, "query", str(data / "rowgroups.parquet"), "--index", "row_index", "-o",
+                               str(local)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        a = pa.ipc.open_file(served).read_all().drop_columns(["rerun_segment_id"])
+        b = pa.ipc.open_file(local).read_all()
+        # The dataset's columns are the union of its segments'; the other segment's are null here.
+        assert set(b.schema.names) <= set(a.schema.names)
+        assert a.select(b.schema.names).equals(b)
+        assert all(a.column(n).null_count == a.num_rows for n in set(a.schema.names) - set(b.schema.names))
+        assert len(list((storage / "converted").glob("*.rrd"))) == 2
+    finally:
+        assert server.stop() == 0

@@ -15,6 +15,8 @@
 #include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/rrd/verify.h"
 #include "chunkhouse/rrd/writer.h"
+#include "chunkhouse/transform/execute.h"
+#include "chunkhouse/transform/parquet_source.h"
 
 namespace chunkhouse::cli {
 namespace {
@@ -64,8 +66,46 @@ int EachMessage(const std::string& path, const std::function<void(const rrd::Rrd
   return errors == 0 && st.ok() ? 0 : 1;
 }
 
+bool IsParquet(const std::string& path) {
+  auto ext = std::filesystem::path(path).extension().string();
+  return ext == ".parquet" || ext == ".pq";
+}
+
+// Every chunk ParquetReader (default options) makes of `path`; an error printed.
+int EachParquetChunk(const std::string& path, const std::function<void(const Chunk&)>& f, int64_t* rows = nullptr) {
+  auto factory = transform::ParquetSourceFactory::Make(path, pq::ReadOptions{});
+  Status st = factory.status();
+  if (st.ok()) {
+    if (rows) *rows = (*factory)->num_rows();
+    st = transform::Drain(transform::Pipeline::From(*factory), [&](std::shared_ptr<Chunk> c) {
+      f(*c);
+      return Status::OK();
+    });
+  }
+  if (st.ok()) return 0;
+  fmt::print(stderr, "error: {}\n", st.message());
+  return 1;
+}
+
+void PrintSchema(const Chunk& chunk) {
+  std::string schema = chunk.batch()->schema()->ToString(/*show_metadata=*/true);
+  std::string indented;
+  for (char ch : schema) {
+    indented += ch;
+    if (ch == '\n') indented += "        ";
+  }
+  fmt::print("        {}\n", indented);
+}
+
 int PrintFile(const std::string& path, bool verbose) {
   fmt::print("{}\n", path);
+  if (IsParquet(path)) {
+    fmt::print("  parquet, as ParquetReader reads it with default options\n");
+    return EachParquetChunk(path, [&](const Chunk& c) {
+      fmt::print("    chunk {}\n", ChunkLine(c));
+      if (verbose) PrintSchema(c);
+    });
+  }
   std::optional<StoreId> current;
   return EachMessage(path, [&](const rrd::RrdMessage& msg, const rrd::StreamReader&) {
     switch (msg.kind) {
@@ -80,15 +120,7 @@ int PrintFile(const std::string& path, bool verbose) {
           current = msg.store;
         }
         fmt::print("    chunk {}\n", ChunkLine(*msg.chunk));
-        if (verbose) {
-          std::string schema = msg.chunk->batch()->schema()->ToString(/*show_metadata=*/true);
-          std::string indented;
-          for (char ch : schema) {
-            indented += ch;
-            if (ch == '\n') indented += "        ";
-          }
-          fmt::print("        {}\n", indented);
-        }
+        if (verbose) PrintSchema(*msg.chunk);
         break;
       case rrd::MessageKind::kBlueprintActivation:
         fmt::print("  activate blueprint {}  make_active={}  make_default={}\n", msg.activation.blueprint.recording_id,
@@ -111,7 +143,42 @@ struct StoreStats {
   std::map<std::string, std::pair<TimeType, TimeRange>> timelines;
 };
 
+void Count(StoreStats& s, const Chunk& c) {
+  ++s.chunks;
+  if (c.is_static()) ++s.static_chunks;
+  s.rows += static_cast<uint64_t>(c.num_rows());
+  s.entities.insert(c.entity_path());
+  for (const auto& [tl, r] : ChunkTimeRanges(c)) {
+    auto [it, fresh] = s.timelines.try_emplace(tl.name, tl.type, r);
+    if (!fresh) {
+      it->second.second.min = std::min(it->second.second.min, r.min);
+      it->second.second.max = std::max(it->second.second.max, r.max);
+    }
+  }
+}
+
+void PrintTimelines(const StoreStats& s) {
+  for (const auto& [name, tr] : s.timelines) {
+    fmt::print("    timeline {} ({}): {} .. {}\n", name, TimeTypeName(tr.first), FormatTime(tr.first, tr.second.min),
+               FormatTime(tr.first, tr.second.max));
+  }
+}
+
+int ParquetStats(const std::string& path) {
+  StoreStats s;
+  int64_t rows = 0;
+  int rc = EachParquetChunk(path, [&](const Chunk& c) { Count(s, c); }, &rows);
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  fmt::print("{}\n  size: {}  parquet rows: {}\n  as ParquetReader reads it with default options\n", path,
+             HumanBytes(static_cast<double>(ec ? 0 : size)), rows);
+  fmt::print("    entities: {}  chunks: {} ({} static)  rows: {}\n", s.entities.size(), s.chunks, s.static_chunks, s.rows);
+  PrintTimelines(s);
+  return rc;
+}
+
 int StatsFile(const std::string& path) {
+  if (IsParquet(path)) return ParquetStats(path);
   std::map<StoreId, StoreStats> stats;
   uint64_t messages = 0, size = 0;
   bool footer = false;
@@ -121,20 +188,9 @@ int StatsFile(const std::string& path) {
     if (msg.kind == rrd::MessageKind::kEnd && msg.footer) footer = true;
     if (msg.kind != rrd::MessageKind::kArrowMsg) return;
     StoreStats& s = stats[msg.store];
-    const Chunk& c = *msg.chunk;
-    ++s.chunks;
-    if (c.is_static()) ++s.static_chunks;
-    s.rows += static_cast<uint64_t>(c.num_rows());
+    Count(s, *msg.chunk);
     s.bytes += msg.payload_size;
     s.bytes_uncompressed += msg.envelope.uncompressed_size;
-    s.entities.insert(c.entity_path());
-    for (const auto& [tl, r] : ChunkTimeRanges(c)) {
-      auto [it, fresh] = s.timelines.try_emplace(tl.name, tl.type, r);
-      if (!fresh) {
-        it->second.second.min = std::min(it->second.second.min, r.min);
-        it->second.second.max = std::max(it->second.second.max, r.max);
-      }
-    }
   });
   fmt::print("{}\n  size: {}  messages: {}  footer: {}\n", path, HumanBytes(static_cast<double>(size)), messages,
              footer ? "yes" : "no");
@@ -144,10 +200,7 @@ int StatsFile(const std::string& path) {
                s.static_chunks, s.rows);
     fmt::print("    chunk bytes: {} on disk, {} uncompressed, compression ratio {:.2f}\n",
                HumanBytes(static_cast<double>(s.bytes)), HumanBytes(static_cast<double>(s.bytes_uncompressed)), ratio);
-    for (const auto& [name, tr] : s.timelines) {
-      fmt::print("    timeline {} ({}): {} .. {}\n", name, TimeTypeName(tr.first), FormatTime(tr.first, tr.second.min),
-                 FormatTime(tr.first, tr.second.max));
-    }
+    PrintTimelines(s);
   }
   return rc;
 }
@@ -231,7 +284,7 @@ void AddRrdCommands(CLI::App& app) {
   rrd_cmd->require_subcommand(1);
 
   auto* print = rrd_cmd->add_subcommand("print", "Show the stores and a line per chunk (entity, rows, timelines, columns)");
-  print->add_option("files", a->files, "The .rrd files")->required()->check(CLI::ExistingFile);
+  print->add_option("files", a->files, "The .rrd (or .parquet) files")->required()->check(CLI::ExistingFile);
   print->add_flag("-v,--verbose", a->verbose, "Also show each chunk's Arrow schema with its metadata");
   print->callback([a, exit_with] {
     int rc = 0;
@@ -240,7 +293,7 @@ void AddRrdCommands(CLI::App& app) {
   });
 
   auto* stats = rrd_cmd->add_subcommand("stats", "Count chunks, rows and bytes, the compression ratio and each timeline's range");
-  stats->add_option("files", a->files, "The .rrd files")->required()->check(CLI::ExistingFile);
+  stats->add_option("files", a->files, "The .rrd (or .parquet) files")->required()->check(CLI::ExistingFile);
   stats->callback([a, exit_with] {
     int rc = 0;
     for (const auto& f : a->files) rc |= StatsFile(f);

@@ -11,9 +11,15 @@ Result<ReaderCache::Indexed> ReaderCache::Open(const std::string& path, bool com
   rrd::IndexedReader::Options options;
   // The server's readers live as long as it does: keep them small unless a store needs more.
   options.component_ranges = component_ranges;
-  auto file = rrd::RrdFile::Over(files_->Source(canonical, identity));
+  std::shared_ptr<rrd::RrdFile> file;
+  if (converted_ && ConvertedFiles::Handles(canonical)) {
+    ARROW_ASSIGN_OR_RAISE(auto copy, converted_->Converted(canonical, identity));
+    file = rrd::RrdFile::Over(converted_->files().Source(copy.path, copy.identity));
+  } else {
+    file = rrd::RrdFile::Over(files_->Source(canonical, identity));
+  }
   ARROW_ASSIGN_OR_RAISE(std::shared_ptr<rrd::IndexedReader> reader, rrd::IndexedReader::Open(file, options));
-  return Indexed{std::move(reader), identity};
+  return Indexed{canonical, std::move(reader), identity};
 }
 
 namespace {
@@ -30,7 +36,7 @@ Status Changed(const std::string& path, const io::FileIdentity& now, const io::F
 Result<catalog::IndexedFile> ReaderCache::Index(const std::string& path) {
   ARROW_ASSIGN_OR_RAISE(auto indexed, Open(path, /*component_ranges=*/false));
   catalog::IndexedFile out;
-  out.path = indexed.reader->path();
+  out.path = indexed.path;
   out.identity = indexed.identity;
   for (const auto& store : indexed.reader->stores()) {
     if (store.kind == StoreKind::kRecording) out.recordings.push_back({store.recording_id, store.application_id, 0});

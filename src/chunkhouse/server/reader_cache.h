@@ -10,6 +10,7 @@
 #include <string>
 
 #include "chunkhouse/catalog/catalog.h"
+#include "chunkhouse/server/converted.h"
 #include "chunkhouse/io/file_cache.h"
 #include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/store/store.h"
@@ -18,11 +19,16 @@ namespace chunkhouse::server {
 
 class ReaderCache final : public catalog::Indexer {
  public:
-  explicit ReaderCache(std::shared_ptr<io::FileCache> files) : files_(std::move(files)) {}
+  // With `converted`, Parquet files are served too, through their .rrd copies.
+  explicit ReaderCache(std::shared_ptr<io::FileCache> files, std::shared_ptr<ConvertedFiles> converted = nullptr)
+      : files_(std::move(files)), converted_(std::move(converted)) {}
 
   // catalog::Indexer: reads the file's footer (or scans it) and keeps the reader.
   Result<catalog::IndexedFile> Index(const std::string& path) override;
-  std::vector<std::string> extensions() const override { return {".rrd"}; }
+  std::vector<std::string> extensions() const override {
+    if (converted_) return {".rrd", ".parquet", ".pq"};
+    return {".rrd"};
+  }
 
   // The reader of a registered file (opened again if the server restarted since). With the
   // identity the catalog recorded (nonzero), a file that is no longer that file is refused
@@ -41,12 +47,14 @@ class ReaderCache final : public catalog::Indexer {
 
  private:
   struct Indexed {
+    std::string path;  // canonical: the registered file's (a converted file's source)
     std::shared_ptr<rrd::IndexedReader> reader;
-    io::FileIdentity identity;
+    io::FileIdentity identity;  // of that file
   };
   Result<Indexed> Open(const std::string& path, bool component_ranges);
 
   std::shared_ptr<io::FileCache> files_;
+  std::shared_ptr<ConvertedFiles> converted_;
   std::mutex mutex_;
   std::map<std::string, Indexed> readers_;
   std::map<std::string, std::shared_ptr<ChunkStore>> stores_;  // "path\nrecording id"

@@ -98,7 +98,16 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
   const Limits& limits = options.limits;
   options.catalog.max_files_per_request = limits.max_files_per_register;
   auto files = io::FileCache::Make(io::AllowedRoots(options.catalog.allowed_dirs), limits.max_open_files);
-  auto readers = std::make_shared<ReaderCache>(files);
+  // Parquet files are served through .rrd copies, kept with the catalog when it is durable.
+  const bool durable = options.catalog.storage_dir.has_value();
+  ARROW_ASSIGN_OR_RAISE(
+      auto converted,
+      ConvertedFiles::Make(durable ? (std::filesystem::path(*options.catalog.storage_dir) / "converted").string()
+                                   : (std::filesystem::temp_directory_path() /
+                                      ("chunkhouse-converted-" + std::to_string(::getpid())))
+                                         .string(),
+                           /*temporary=*/!durable));
+  auto readers = std::make_shared<ReaderCache>(files, converted);
   options.catalog.indexer = readers;
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.catalog));
   ARROW_RETURN_NOT_OK(ServeDirectories(*catalog, options.datasets));
