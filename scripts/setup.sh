@@ -36,4 +36,7 @@ print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requ
 if [ "${1:-}" = "--reference" ]; then
   echo "==> setting up the rerun-sdk reference environment (.venv-rerun)"
   python3 tools/reference/harness.py setup
+  echo "==> setting up rerun-sdk 0.41 as a second client (.venv-rerun-041)"
+  CHUNKHOUSE_REF_VENV="$PWD/.venv-rerun-041" CHUNKHOUSE_REF_REQUIREMENTS="$PWD/tools/reference/requirements-0.41.txt" \
+    python3 tools/reference/harness.py setup
 fi

@@ -14,8 +14,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-REQUIREMENTS = HERE / "requirements.txt"
 VENV_ENV_VAR = "CHUNKHOUSE_REF_VENV"
+# The oracle's pins (requirements.txt: the one rerun-sdk the tests compare with); another
+# version's environment (e.g. requirements-0.41.txt in .venv-rerun-041, for protocol tests with
+# newer clients) is set up by pointing both variables at it.
+REQUIREMENTS_ENV_VAR = "CHUNKHOUSE_REF_REQUIREMENTS"
+REQUIREMENTS = Path(os.environ.get(REQUIREMENTS_ENV_VAR, HERE / "requirements.txt"))
 INNER_ENV_VAR = "CHUNKHOUSE_REF_INNER"  # set when we re-exec ourselves inside the venv
 
 APP_ID = "chunkhouse_corpus"

@@ -39,7 +39,9 @@ std::shared_ptr<arrow::Schema> ChunkInfoSchema(const std::vector<std::string>& t
                        Field(col::kChunkEntityPath, arrow::utf8(), false, control),
                        Field(col::kChunkIsStatic, arrow::boolean(), false, control),
                        Field(col::kChunkByteLen, arrow::uint64()),
-                       Field(col::kChunkByteSizeUncompressed, arrow::uint64(), true)};
+                       Field(col::kChunkByteSizeUncompressed, arrow::uint64(), true),
+                       Field(col::kLayerDirectUrl, arrow::dictionary(arrow::int32(), arrow::utf8()), true),
+                       Field(col::kLayerDirectUrlExpiresAt, arrow::dictionary(arrow::int32(), arrow::int64()), true)};
   for (const auto& t : timelines) {
     f.push_back(Field(t + ":start", arrow::int64(), true,
                       meta::Make({std::string(meta::kIndex), std::string(meta::kKind), std::string(meta::kIndexMarker)},
@@ -54,6 +56,8 @@ struct ChunkInfoBuilder::Builders {
   arrow::BinaryBuilder keys;
   arrow::BooleanBuilder statics;
   arrow::UInt64Builder lens, uncompressed;
+  arrow::StringDictionary32Builder direct_urls;
+  arrow::Dictionary32Builder<arrow::Int64Type> direct_urls_expire;
   std::vector<arrow::Int64Builder> starts;
 };
 
@@ -74,6 +78,8 @@ Status ChunkInfoBuilder::Add(const ChunkMeta& e, std::string_view segment_id, st
   ARROW_RETURN_NOT_OK(b_->statics.Append(e.is_static));
   ARROW_RETURN_NOT_OK(b_->lens.Append(byte_len));
   ARROW_RETURN_NOT_OK(b_->uncompressed.Append(byte_size_uncompressed));
+  ARROW_RETURN_NOT_OK(b_->direct_urls.AppendNull());  // chunks come through FetchChunks
+  ARROW_RETURN_NOT_OK(b_->direct_urls_expire.AppendNull());
   for (size_t t = 0; t < timelines_.size(); ++t) {
     const TimeRange* r = e.RangeOn(timelines_[t]);
     ARROW_RETURN_NOT_OK(r ? b_->starts[t].Append(r->min) : b_->starts[t].AppendNull());  // exact: clients rely on it
@@ -84,7 +90,8 @@ Status ChunkInfoBuilder::Add(const ChunkMeta& e, std::string_view segment_id, st
 
 Result<std::shared_ptr<arrow::RecordBatch>> ChunkInfoBuilder::Finish() {
   std::vector<arrow::ArrayBuilder*> builders{&b_->ids,     &b_->segments, &b_->layers, &b_->keys,
-                                             &b_->paths,   &b_->statics,  &b_->lens,   &b_->uncompressed};
+                                             &b_->paths,   &b_->statics,  &b_->lens,   &b_->uncompressed,
+                                             &b_->direct_urls, &b_->direct_urls_expire};
   for (auto& s : b_->starts) builders.push_back(&s);
   rows_ = 0;
   return redap::Finish(schema_, std::move(builders));

@@ -28,6 +28,10 @@ inline constexpr std::string_view kChunkEntityPath = "chunk_entity_path";
 inline constexpr std::string_view kChunkIsStatic = "chunk_is_static";
 inline constexpr std::string_view kChunkByteLen = "chunk_byte_len";
 inline constexpr std::string_view kChunkByteSizeUncompressed = "chunk_byte_size_uncompressed";
+// Since Rerun 0.41 (required by its clients): where a client may fetch the chunk itself, and
+// until when. Null: fetch it through FetchChunks.
+inline constexpr std::string_view kLayerDirectUrl = "rerun_layer_direct_url";
+inline constexpr std::string_view kLayerDirectUrlExpiresAt = "rerun_layer_direct_url_expires_at";
 inline constexpr std::string_view kSegmentId = "rerun_segment_id";
 inline constexpr std::string_view kSegmentLayer = "rerun_segment_layer";
 inline constexpr std::string_view kSegmentType = "rerun_segment_type";
@@ -45,7 +49,8 @@ inline constexpr std::string_view kTaskMessages = "msgs";
 }  // namespace col
 
 // QueryDataset's chunk-info table: one row per chunk, with a "<timeline>:start" column per
-// dataset timeline.
+// dataset timeline. The columns and their order are Rerun 0.41's (older clients ignore the
+// direct-URL columns; 0.41's refuse a table without them).
 std::shared_ptr<arrow::Schema> ChunkInfoSchema(const std::vector<std::string>& timelines);
 
 class ChunkInfoBuilder {
