@@ -2,13 +2,13 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for N seconds (default 60):
 # the .rrd reader, seeded with real files, and the selector language, seeded with valid selectors
 # and a token dictionary. Crashes land in fuzz-artifacts/.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: fuzz_rrd_reader fuzz_selector; default both)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: fuzz_rrd_reader fuzz_selector fuzz_mcap; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(fuzz_rrd_reader fuzz_selector)
+[ "${#targets[@]}" -gt 0 ] || targets=(fuzz_rrd_reader fuzz_selector fuzz_mcap)
 for p in clang libclang-rt-14-dev; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -45,6 +45,11 @@ for target in "${targets[@]}"; do
         printf '%s' "$line" > "$corpus/seed_$n"
       done < src/chunkhouse/transform/fuzz_selector_seeds.txt
       extra=(-max_len=512 -dict=src/chunkhouse/transform/fuzz_selector.dict) ;;
+    fuzz_mcap)
+      corpus=build-fuzz/corpus-mcap
+      mkdir -p "$corpus"
+      .venv/bin/python src/chunkhouse/mcap/fuzz_mcap_seeds.py "$corpus"
+      extra=(-max_len=65536) ;;
     *) echo "unknown target $target"; exit 2 ;;
   esac
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \

@@ -1,4 +1,5 @@
 // `chunkhouse rrd print | stats | verify | rewrite` and `chunkhouse sample`.
+#include <arrow/buffer.h>
 #include <arrow/record_batch.h>
 #include <arrow/type.h>
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "chunkhouse/chunk/chunk_meta.h"
 #include "chunkhouse/chunk/sample.h"
 #include "chunkhouse/cli/commands.h"
+#include "chunkhouse/mcap/reader.h"
 #include "chunkhouse/rrd/reader.h"
 #include "chunkhouse/rrd/verify.h"
 #include "chunkhouse/rrd/writer.h"
@@ -177,8 +179,67 @@ int ParquetStats(const std::string& path) {
   return rc;
 }
 
+bool IsMcap(const std::string& path) { return std::filesystem::path(path).extension() == ".mcap"; }
+
+// What an MCAP container holds: channels with their message counts and time ranges, metadata,
+// attachments, the summary (every message is walked; the message decoders are not there yet).
+int McapStats(const std::string& path) {
+  auto reader = mcap::Reader::Open(path);
+  if (!reader.ok()) {
+    fmt::print(stderr, "error: {}\n", reader.status().message());
+    return 1;
+  }
+  auto& r = **reader;
+  struct PerChannel {
+    uint64_t messages = 0, bytes = 0, first = UINT64_MAX, last = 0;
+  };
+  std::map<uint16_t, PerChannel> per;
+  uint64_t messages = 0;
+  int rc = 0;
+  while (true) {
+    auto next = r.Next();
+    if (!next.ok()) {
+      fmt::print(stderr, "error: {}\n", next.status().message());
+      rc = 1;
+      break;
+    }
+    if (!*next) break;
+    auto& p = per[(*next)->channel_id];
+    ++p.messages;
+    ++messages;
+    p.bytes += static_cast<uint64_t>((*next)->data->size());
+    p.first = std::min(p.first, (*next)->log_time);
+    p.last = std::max(p.last, (*next)->log_time);
+  }
+  auto summary = r.ReadSummary();
+  fmt::print("{}\n  size: {}  profile: '{}'  library: '{}'\n  messages: {}  data section: {}  summary: {}\n", path,
+             HumanBytes(static_cast<double>(r.file_size())), r.header().profile, r.header().library, messages,
+             r.complete() ? "complete" : "truncated (no Data End record)",
+             !summary.ok() ? "unreadable: " + summary.status().message() : (*summary ? "yes" : "no"));
+  for (const auto& [id, c] : r.channels()) {
+    auto schema = r.schemas().find(c.schema_id);
+    const auto& p = per[id];
+    fmt::print("  channel {} {}  encoding={}  schema={}  messages={}  bytes={}", id, c.topic, c.message_encoding,
+               schema == r.schemas().end() ? std::string("-") : schema->second.name + " (" + schema->second.encoding + ")",
+               p.messages, p.bytes);
+    if (p.messages) fmt::print("  log_time {} .. {}", p.first, p.last);
+    fmt::print("\n");
+  }
+  for (const auto& m : r.metadata()) fmt::print("  metadata {}: {} entries\n", m.name, m.entries.size());
+  for (const auto& a : r.attachments()) {
+    fmt::print("  attachment {} ({}): {} bytes\n", a.name, a.media_type, a.data->size());
+  }
+  if (summary.ok() && *summary) {
+    fmt::print("  summary: {} chunk index(es)", (*summary)->chunk_indexes.size());
+    if ((*summary)->statistics) fmt::print(", statistics say {} messages", (*summary)->statistics->message_count);
+    fmt::print("\n");
+  }
+  return rc;
+}
+
 int StatsFile(const std::string& path) {
   if (IsParquet(path)) return ParquetStats(path);
+  if (IsMcap(path)) return McapStats(path);
   std::map<StoreId, StoreStats> stats;
   uint64_t messages = 0, size = 0;
   bool footer = false;
@@ -293,7 +354,7 @@ void AddRrdCommands(CLI::App& app) {
   });
 
   auto* stats = rrd_cmd->add_subcommand("stats", "Count chunks, rows and bytes, the compression ratio and each timeline's range");
-  stats->add_option("files", a->files, "The .rrd (or .parquet) files")->required()->check(CLI::ExistingFile);
+  stats->add_option("files", a->files, "The .rrd (or .parquet, or .mcap: the container's channels and counts) files")->required()->check(CLI::ExistingFile);
   stats->callback([a, exit_with] {
     int rc = 0;
     for (const auto& f : a->files) rc |= StatsFile(f);

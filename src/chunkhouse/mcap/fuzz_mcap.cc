@@ -1,0 +1,24 @@
+// libFuzzer target: arbitrary bytes through the MCAP container reader (every message of the
+// data section, chunks decompressed, then the summary). Errors are the expected outcome; a
+// crash, hang, leak or an allocation beyond the limits is a bug.
+#include <arrow/buffer.h>
+#include <arrow/io/memory.h>
+
+#include "chunkhouse/mcap/reader.h"
+
+using namespace chunkhouse;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto bytes = std::make_shared<arrow::Buffer>(data, static_cast<int64_t>(size));
+  auto source = io::SourceOf("fuzz.mcap", std::make_shared<arrow::io::BufferReader>(bytes), size);
+  mcap::Limits limits;
+  limits.max_chunk_bytes = 64 << 20;  // libFuzzer's memory limit is 2 GiB
+  auto reader = mcap::Reader::Open(source, limits);
+  if (!reader.ok()) return 0;
+  for (int i = 0; i < 1000000; ++i) {
+    auto next = (*reader)->Next();
+    if (!next.ok() || !*next) break;
+  }
+  (void)(*reader)->ReadSummary();
+  return 0;
+}
