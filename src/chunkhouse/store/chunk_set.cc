@@ -66,6 +66,9 @@ ChunkSet::Stored ChunkSet::Describe(const std::shared_ptr<Chunk>& chunk, bool fr
   s.bytes = static_cast<uint64_t>(ByteSize(*chunk));
   s.sorted = chunk->all_timelines_sorted();
   s.row_range = chunk->RowIdRange().value_or(std::pair<Tuid, Tuid>{});
+  s.time_ranges.reserve(chunk->indexes().size());
+  s.types.reserve(chunk->components().size());
+  s.ranges.reserve(chunk->indexes().size() * chunk->components().size());
   for (const auto& ic : chunk->indexes()) {
     if (auto r = chunk->TimeRangeOf(ic)) s.time_ranges[ic.timeline.name] = *r;  // views of the chunk's names
   }
@@ -81,8 +84,15 @@ ChunkSet::Stored ChunkSet::Describe(const std::shared_ptr<Chunk>& chunk, bool fr
 }
 
 bool ChunkSet::Concatenable(const Stored& a, const Stored& b) {
-  // Both pieces' first chunks carry the timelines (names and types) of the whole.
-  if (!chunkhouse::Concatenable(*a.pieces.front(), *b.pieces.front())) return false;
+  // chunkhouse::Concatenable's rule, on what is already described: the same entity and
+  // timelines (both pieces' first chunks carry the timelines, names and types, of the whole),
+  // and no component whose types differ (checked once here, over all the pieces' components).
+  const Chunk& x = *a.pieces.front();
+  const Chunk& y = *b.pieces.front();
+  if (x.entity_path() != y.entity_path() || x.indexes().size() != y.indexes().size()) return false;
+  for (size_t i = 0; i < x.indexes().size(); ++i) {
+    if (!(x.indexes()[i].timeline == y.indexes()[i].timeline)) return false;
+  }
   for (const auto& [component, type] : a.types) {
     auto it = b.types.find(component);
     if (it != b.types.end() && it->second != type && !it->second->Equals(*type)) return false;
@@ -244,7 +254,7 @@ Status ChunkSet::InsertTemporal(Stored stored) {
 const ChunkSet::Stored* ChunkSet::Elect(const Stored& incoming) const {
   const uint64_t row_limit = incoming.sorted ? thresholds_.max_rows : thresholds_.max_rows_if_unsorted;
   if (incoming.bytes > thresholds_.max_bytes || incoming.rows > row_limit) return nullptr;
-  std::map<Tuid, uint64_t> worth;  // per candidate, its row count if it qualifies, else 0
+  FlatMap<Tuid, uint64_t> worth;  // per candidate, its row count if it qualifies, else 0 (a few: no nodes)
   auto score = [&](const Tuid& id) -> uint64_t {
     auto [it, fresh] = worth.try_emplace(id, 0);
     if (!fresh) return it->second;
@@ -258,7 +268,7 @@ const ChunkSet::Stored* ChunkSet::Elect(const Stored& incoming) const {
     }
     return it->second;
   };
-  std::map<Tuid, uint64_t> points;
+  FlatMap<Tuid, uint64_t> points;
   for (const auto& [key, range] : incoming.ranges) {
     auto idx = temporal_.find(TemporalView(incoming.entity(), key.first, key.second));
     if (idx == temporal_.end()) continue;

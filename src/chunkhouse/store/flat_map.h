@@ -31,6 +31,7 @@ class FlatMap {
     return {items_.insert(it, value_type(key, std::move(value))), true};
   }
   V& operator[](const K& key) { return try_emplace(key, V{}).first->second; }
+  void reserve(size_t n) { items_.reserve(n); }
 
  private:
   const_iterator Lower(const K& key) const {
