@@ -12,6 +12,7 @@ void RegisterSelector(nanobind::module_& m);   // Selector (rerun.experimental.S
 void RegisterChunkBuild(nanobind::module_& m); // chunk_from_parts, chunk_from_record_batch
 void RegisterLens(nanobind::module_& m);       // DeriveLens, MutateLens, LensSet, apply_selector, stream_lenses
 void RegisterViewer(nanobind::module_& m);
-void RegisterImporters(nanobind::module_& m); // parquet_stream     // RecordingStream, ViewerClientInternal, ArrowMsg helpers
+void RegisterImporters(nanobind::module_& m); // parquet_stream
+void RegisterMcap(nanobind::module_& m);      // mcap_stream, mcap_time_bounds, mcap_available_decoders     // RecordingStream, ViewerClientInternal, ArrowMsg helpers
 
 }  // namespace chunkhouse::python

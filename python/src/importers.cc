@@ -1,6 +1,8 @@
-// Bindings for the importers of other formats: _core.parquet_stream (ParquetReader.stream's core).
+// Bindings for the importers of other formats: _core.parquet_stream (ParquetReader.stream's core),
+// _core.mcap_* (McapReader's).
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
@@ -8,6 +10,7 @@
 #include <tuple>
 
 #include "bindings.h"
+#include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
 #include "errors.h"
 #include "stream.h"
@@ -38,6 +41,45 @@ void RegisterImporters(nb::module_& m) {
       "path"_a, "entity_path_prefix"_a.none(), "column_grouping"_a, "delimiter"_a, "prefixes"_a.none(), "use_structs"_a,
       "static_columns"_a, "index_columns"_a,
       "A pipeline over a Parquet file (options checked against the file now; see notes/parquet.md).");
+}
+
+void RegisterMcap(nb::module_& m) {
+  m.def("mcap_available_decoders", [] { return mcap::AvailableDecoders(); });
+  m.def(
+      "mcap_check_options",
+      [](std::string timeline_type, std::optional<std::vector<std::string>> decoders, std::vector<std::string> include,
+         std::vector<std::string> exclude, std::optional<uint64_t> start, std::optional<uint64_t> end) {
+        mcap::ImportOptions o;
+        o.timeline_type = std::move(timeline_type);
+        o.decoders = std::move(decoders);
+        o.include_topic_regex = std::move(include);
+        o.exclude_topic_regex = std::move(exclude);
+        o.start_time_ns = start;
+        o.end_time_ns = end;
+        Check(mcap::CheckOptions(o));
+      },
+      "timeline_type"_a, "decoders"_a.none(), "include"_a, "exclude"_a, "start"_a.none(), "end"_a.none());
+  m.def(
+      "mcap_stream",
+      [](const std::string& path, std::string timeline_type, std::optional<int64_t> offset,
+         std::optional<std::vector<std::string>> decoders, std::vector<std::string> include,
+         std::vector<std::string> exclude, std::optional<uint64_t> start, std::optional<uint64_t> end) {
+        mcap::ImportOptions o;
+        o.timeline_type = std::move(timeline_type);
+        o.timestamp_offset_ns = offset;
+        o.decoders = std::move(decoders);
+        o.include_topic_regex = std::move(include);
+        o.exclude_topic_regex = std::move(exclude);
+        o.start_time_ns = start;
+        o.end_time_ns = end;
+        auto factory = Released([&] { return transform::McapSourceFactory::Make(path, std::move(o)); });
+        return PyStream{transform::Pipeline::From(std::move(factory))};
+      },
+      "path"_a, "timeline_type"_a, "offset"_a.none(), "decoders"_a.none(), "include"_a, "exclude"_a, "start"_a.none(),
+      "end"_a.none());
+  m.def("mcap_time_bounds", [](const std::string& path) {
+    return Released([&] { return mcap::McapImporter::TimeBounds(path); });
+  });
 }
 
 }  // namespace chunkhouse::python

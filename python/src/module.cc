@@ -23,4 +23,5 @@ NB_MODULE(_core, m) {
   RegisterLens(m);
   RegisterViewer(m);
   RegisterImporters(m);
+  RegisterMcap(m);
 }

@@ -8,6 +8,7 @@
 from .._core import ChunkInfo, StoreEntry
 from ._chunk import Chunk
 from ._lens import DeriveLens, Lens, MutateLens
+from ._mcap_reader import McapReader
 from ._parquet_reader import IndexColumn, ParquetReader
 from ._rrd_reader import RrdReader
 from .._selector import Selector
@@ -17,6 +18,6 @@ from ._send_chunks import send_chunks
 from ._viewer import ViewerClient
 
 __all__ = [
-    "Chunk", "ChunkInfo", "ChunkStore", "DeriveLens", "IndexColumn", "LazyChunkStream", "LazyStore", "Lens", "MutateLens",
+    "Chunk", "ChunkInfo", "ChunkStore", "DeriveLens", "IndexColumn", "LazyChunkStream", "LazyStore", "Lens", "McapReader", "MutateLens",
     "OptimizationProfile", "ParquetReader", "PipelineError", "RrdReader", "Selector", "StoreEntry", "ViewerClient", "send_chunks",
 ]

@@ -88,6 +88,10 @@ Status ResourceExhausted(fmt::format_string<Args...> f, Args&&... args) {
   return MakeError(ErrorKind::kResourceExhausted, fmt::format(f, std::forward<Args>(args)...));
 }
 template <typename... Args>
+Status Unimplemented(fmt::format_string<Args...> f, Args&&... args) {
+  return MakeError(ErrorKind::kUnimplemented, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
 Status Internal(fmt::format_string<Args...> f, Args&&... args) {
   return MakeError(ErrorKind::kInternal, fmt::format(f, std::forward<Args>(args)...));
 }

@@ -1,5 +1,5 @@
-// `chunkhouse import FILE.parquet -o OUT.rrd`: another format's file as one recording of an .rrd
-// file, through the same importer (and options) as Python's ParquetReader.
+// `chunkhouse import FILE.parquet|FILE.mcap -o OUT.rrd`: another format's file as one recording of
+// an .rrd file, through the same importers (and options) as Python's ParquetReader and McapReader.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -8,6 +8,7 @@
 #include "chunkhouse/cli/progress.h"
 #include "chunkhouse/rrd/writer.h"
 #include "chunkhouse/transform/execute.h"
+#include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
 
 namespace chunkhouse::cli {
@@ -46,21 +47,66 @@ std::string Lower(std::string s) {
   return s;
 }
 
+struct Args {
+  std::string input, output, application_id, recording_id, grouping = "prefix", delimiter = "_";
+  std::optional<std::string> entity_path_prefix;
+  std::vector<std::string> prefixes, statics, indexes;
+  bool no_structs = false;
+  // MCAP
+  std::vector<std::string> decoders, include_topics, exclude_topics;
+  std::string timeline_type = "timestamp";
+  std::optional<int64_t> offset_ns;
+  std::optional<uint64_t> start_ns, end_ns;
+};
+
+Result<std::shared_ptr<transform::ParquetSourceFactory>> ParquetFactory(const Args& a) {
+  const std::string ext = Lower(std::filesystem::path(a.input).extension().string());
+  if (ext != ".parquet" && ext != ".pq") {
+    return InvalidArgument("{}: neither a Parquet nor an MCAP file by its name (expected .parquet or .mcap)", a.input);
+  }
+  pq::ReadOptions options;
+  options.entity_path_prefix = a.entity_path_prefix;
+  options.column_grouping = a.grouping;
+  options.delimiter = a.delimiter;
+  if (!a.prefixes.empty()) options.prefixes = a.prefixes;
+  options.use_structs = !a.no_structs;
+  options.static_columns = a.statics;
+  for (const auto& text : a.indexes) {
+    ARROW_ASSIGN_OR_RAISE(auto spec, ParseIndex(text));
+    options.index_columns.push_back(spec);
+  }
+  return transform::ParquetSourceFactory::Make(a.input, std::move(options));
+}
+
+// The source's chunks as one recording of the output (which appears only when complete).
+void Write(const Args& a, const std::shared_ptr<transform::SourceFactory>& factory, const std::string& note) {
+  const std::string stem = std::filesystem::path(a.input).stem().string();
+  StoreId store{StoreKind::kRecording, a.application_id.empty() ? stem : a.application_id,
+                a.recording_id.empty() ? stem : a.recording_id};
+  auto writer = rrd::RrdWriter::Open(a.output);
+  Check(writer.status());
+  Check((*writer)->WriteStoreInfo(store));
+  uint64_t chunks = 0;
+  {
+    Progress progress(a.output);
+    Check(transform::Drain(transform::Pipeline::From(factory), [&](std::shared_ptr<Chunk> c) {
+      progress.Tick(++chunks);
+      return (*writer)->WriteChunk(store, *c);
+    }));
+  }
+  Check((*writer)->Close());
+  fmt::print("wrote {}: {} chunks{} of {}\n", a.output, chunks, note, a.input);
+}
+
 }  // namespace
 
 void AddImportCommand(CLI::App& app) {
-  struct Args {
-    std::string input, output, application_id, recording_id, grouping = "prefix", delimiter = "_";
-    std::optional<std::string> entity_path_prefix;
-    std::vector<std::string> prefixes, statics, indexes;
-    bool no_structs = false;
-  };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
       "import",
-      "Convert a Parquet file into an .rrd recording (as rerun-sdk's ParquetReader reads it: 1,024-row chunks, "
-      "one entity per column group, the file's metadata at /__properties)");
-  cmd->add_option("file", a->input, "The .parquet file")->required()->check(CLI::ExistingFile);
+      "Convert a Parquet or MCAP file into an .rrd recording, as rerun-sdk's ParquetReader / McapReader read it "
+      "(Parquet: 1,024-row chunks, one entity per column group; MCAP: the file-level decoders and raw messages)");
+  cmd->add_option("file", a->input, "The .parquet or .mcap file")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output, "The .rrd file to write")->required();
   cmd->add_option("--application-id", a->application_id, "The recording's application id (default: the file's name)");
   cmd->add_option("--recording-id", a->recording_id, "The recording id (default: the file's name)");
@@ -76,42 +122,38 @@ void AddImportCommand(CLI::App& app) {
   cmd->add_option("--index", a->indexes,
                   "A column to use as a timeline: COLUMN:KIND[:UNIT], KIND timestamp|duration|sequence, UNIT (what the "
                   "stored numbers count) ns|us|ms|s; without one, a row_index timeline numbers the rows");
+  cmd->add_option("--decoders", a->decoders,
+                  "MCAP: the decoders to run (default: all; chunkhouse has attachments, metadata, recording_info, "
+                  "schema, stats and raw)");
+  cmd->add_option("--include-topic", a->include_topics, "MCAP: only topics matching this regex (repeatable)");
+  cmd->add_option("--exclude-topic", a->exclude_topics, "MCAP: leave out topics matching this regex (repeatable)");
+  cmd->add_option("--timeline-type", a->timeline_type, "MCAP: timestamp or duration")->capture_default_str();
+  cmd->add_option("--timestamp-offset-ns", a->offset_ns, "MCAP: added to every timestamp");
+  cmd->add_option("--start-ns", a->start_ns, "MCAP: only messages logged at or after this time");
+  cmd->add_option("--end-ns", a->end_ns, "MCAP: only messages logged before this time");
   cmd->callback([a] {
-    pq::ReadOptions options;
-    options.entity_path_prefix = a->entity_path_prefix;
-    options.column_grouping = a->grouping;
-    options.delimiter = a->delimiter;
-    if (!a->prefixes.empty()) options.prefixes = a->prefixes;
-    options.use_structs = !a->no_structs;
-    options.static_columns = a->statics;
-    for (const auto& text : a->indexes) {
-      auto spec = ParseIndex(text);
-      Check(spec.status());
-      options.index_columns.push_back(*spec);
-    }
     const std::string ext = Lower(std::filesystem::path(a->input).extension().string());
-    if (ext != ".parquet" && ext != ".pq") {
-      Check(InvalidArgument("{}: not a Parquet file by its name (expected .parquet); MCAP import is not there yet",
-                            a->input));
+    std::shared_ptr<transform::SourceFactory> factory;
+    std::string rows_note;
+    if (ext == ".mcap") {
+      mcap::ImportOptions o;
+      if (!a->decoders.empty()) o.decoders = a->decoders;
+      o.include_topic_regex = a->include_topics;
+      o.exclude_topic_regex = a->exclude_topics;
+      o.timeline_type = a->timeline_type;
+      o.timestamp_offset_ns = a->offset_ns;
+      o.start_time_ns = a->start_ns;
+      o.end_time_ns = a->end_ns;
+      auto made = transform::McapSourceFactory::Make(a->input, std::move(o));
+      Check(made.status());
+      factory = *made;
+    } else {
+      auto made = ParquetFactory(*a);
+      Check(made.status());
+      rows_note = fmt::format(" from {} rows", (*made)->num_rows());
+      factory = *made;
     }
-    auto factory = transform::ParquetSourceFactory::Make(a->input, std::move(options));
-    Check(factory.status());
-    const std::string stem = std::filesystem::path(a->input).stem().string();
-    StoreId store{StoreKind::kRecording, a->application_id.empty() ? stem : a->application_id,
-                  a->recording_id.empty() ? stem : a->recording_id};
-    auto writer = rrd::RrdWriter::Open(a->output);
-    Check(writer.status());
-    Check((*writer)->WriteStoreInfo(store));
-    uint64_t chunks = 0;
-    {
-      Progress progress(a->output);
-      Check(transform::Drain(transform::Pipeline::From(*factory), [&](std::shared_ptr<Chunk> c) {
-        progress.Tick(++chunks);
-        return (*writer)->WriteChunk(store, *c);
-      }));
-    }
-    Check((*writer)->Close());
-    fmt::print("wrote {}: {} chunks from {} rows of {}\n", a->output, chunks, (*factory)->num_rows(), a->input);
+    Write(*a, factory, rows_note);
   });
 }
 

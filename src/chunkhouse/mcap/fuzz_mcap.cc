@@ -1,9 +1,11 @@
 // libFuzzer target: arbitrary bytes through the MCAP container reader (every message of the
-// data section, chunks decompressed, then the summary). Errors are the expected outcome; a
+// data section, chunks decompressed, then the summary) and the importer (the summary's chunks,
+// attachments and metadata read by offset, turned into chunks). Errors are the expected outcome; a
 // crash, hang, leak or an allocation beyond the limits is a bug.
 #include <arrow/buffer.h>
 #include <arrow/io/memory.h>
 
+#include "chunkhouse/mcap/importer.h"
 #include "chunkhouse/mcap/reader.h"
 
 using namespace chunkhouse;
@@ -20,5 +22,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!next.ok() || !*next) break;
   }
   (void)(*reader)->ReadSummary();
+  // The importer: what the summary points at (chunks, attachments, metadata) read by offset.
+  auto importer = mcap::McapImporter::Open(source, mcap::ImportOptions{});
+  if (!importer.ok()) {
+    mcap::ImportOptions raw;
+    raw.decoders = std::vector<std::string>{"raw", "attachments", "metadata", "schema", "stats", "recording_info"};
+    importer = mcap::McapImporter::Open(source, raw);
+  }
+  if (importer.ok()) {
+    for (int i = 0; i < 100000; ++i) {
+      auto next = (*importer)->Next();
+      if (!next.ok() || !*next) break;
+    }
+  }
   return 0;
 }

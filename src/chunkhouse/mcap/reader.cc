@@ -90,9 +90,7 @@ constexpr uint64_t kRecordHeader = 9;  // opcode (1) + length (8)
 
 }  // namespace
 
-Status Reader::Fail(uint64_t offset, const std::string& what) const {
-  return DataLoss("{}: at byte {}: {}", source_->name(), offset, what);
-}
+Status Reader::Fail(uint64_t offset, const std::string& what) const { return ParseError(source_->name(), offset, what); }
 
 Result<std::unique_ptr<Reader>> Reader::Open(const std::string& path, Limits limits) {
   ARROW_ASSIGN_OR_RAISE(auto source, io::OpenSource(path));
@@ -346,9 +344,18 @@ Result<std::optional<Summary>> Reader::ReadSummary() {
       uint64_t index_length = 0;
       bool ok = r.U64(&c.message_start_time) && r.U64(&c.message_end_time) && r.U64(&c.chunk_start_offset) &&
                 r.U64(&c.chunk_length) && r.U32(&map_bytes) && map_bytes <= r.left();
-      if (ok) {  // the message index offsets are not needed: chunks are read whole
+      if (ok) {  // the channels with a message index here (their offsets are not needed)
+        if (map_bytes % 10 != 0) ok = false;
+        Fields offsets(body->data() + r.consumed(), map_bytes);
+        while (ok && offsets.left() > 0) {
+          uint16_t channel = 0;
+          uint64_t ignored = 0;
+          offsets.U16(&channel);
+          offsets.U64(&ignored);
+          c.channels.push_back(channel);
+        }
         Fields rest(body->data() + r.consumed() + map_bytes, r.left() - map_bytes);
-        ok = rest.U64(&index_length) && rest.String(&c.compression) && rest.U64(&c.compressed_size) &&
+        ok = ok && rest.U64(&index_length) && rest.String(&c.compression) && rest.U64(&c.compressed_size) &&
              rest.U64(&c.uncompressed_size);
       }
       if (!ok) {
@@ -370,7 +377,7 @@ Result<std::optional<Summary>> Reader::ReadSummary() {
           uint64_t count = 0;
           counts.U16(&channel);
           counts.U64(&count);
-          s.channel_message_counts[channel] = count;
+          s.channel_message_counts.emplace_back(channel, count);
         }
       }
       if (!ok) {
@@ -378,6 +385,21 @@ Result<std::optional<Summary>> Reader::ReadSummary() {
         break;
       }
       out.statistics = std::move(s);
+    } else if (opcode == kAttachmentIndex) {
+      AttachmentIndex a;
+      if (!r.U64(&a.offset) || !r.U64(&a.length) || !r.U64(&a.log_time) || !r.U64(&a.create_time) ||
+          !r.U64(&a.data_size) || !r.String(&a.name) || !r.String(&a.media_type)) {
+        st = Fail(at, "Attachment Index record cut short");
+        break;
+      }
+      out.attachment_indexes.push_back(std::move(a));
+    } else if (opcode == kMetadataIndex) {
+      MetadataIndex m;
+      if (!r.U64(&m.offset) || !r.U64(&m.length) || !r.String(&m.name)) {
+        st = Fail(at, "Metadata Index record cut short");
+        break;
+      }
+      out.metadata_indexes.push_back(std::move(m));
     } else if (opcode == kSchema || opcode == kChannel) {
       std::optional<Message> none;
       st = Handle(opcode, body, at, &none);
@@ -389,6 +411,74 @@ Result<std::optional<Summary>> Reader::ReadSummary() {
   schemas_ = std::move(saved_schemas);
   channels_ = std::move(saved_channels);
   ARROW_RETURN_NOT_OK(st);
+  return out;
+}
+
+Result<std::vector<Message>> Reader::ChunkMessages(const ChunkIndex& index) {
+  uint8_t opcode = 0;
+  std::shared_ptr<arrow::Buffer> body;
+  uint64_t next = 0;
+  ARROW_RETURN_NOT_OK(ReadRecordAt(index.chunk_start_offset, &opcode, &body, &next));
+  if (opcode != kChunk) {
+    return Fail(index.chunk_start_offset, fmt::format("the summary points at a Chunk here, but this is {}",
+                                                      OpcodeName(opcode)));
+  }
+  auto saved = std::move(chunk_);
+  const uint64_t saved_pos = chunk_pos_, saved_offset = chunk_offset_;
+  std::vector<Message> out;
+  Status st = Decompress(index.chunk_start_offset, body);
+  while (st.ok() && chunk_ && chunk_pos_ < static_cast<uint64_t>(chunk_->size())) {
+    const uint64_t left = static_cast<uint64_t>(chunk_->size()) - chunk_pos_;
+    if (left < kRecordHeader) {
+      st = Fail(chunk_offset_, "a record inside a Chunk is cut short");
+      break;
+    }
+    const uint8_t op = chunk_->data()[chunk_pos_];
+    uint64_t length = 0;
+    std::memcpy(&length, chunk_->data() + chunk_pos_ + 1, 8);
+    if (length > left - kRecordHeader) {
+      st = Fail(chunk_offset_, fmt::format("a {} record inside a Chunk claims {} bytes, but only {} remain",
+                                           OpcodeName(op), length, left - kRecordHeader));
+      break;
+    }
+    auto rec = arrow::SliceBuffer(chunk_, static_cast<int64_t>(chunk_pos_ + kRecordHeader), static_cast<int64_t>(length));
+    chunk_pos_ += kRecordHeader + length;
+    std::optional<Message> message;
+    st = Handle(op, rec, chunk_offset_, &message);
+    if (message) out.push_back(std::move(*message));
+  }
+  chunk_ = std::move(saved);
+  chunk_pos_ = saved_pos;
+  chunk_offset_ = saved_offset;
+  ARROW_RETURN_NOT_OK(st);
+  return out;
+}
+
+Result<Attachment> Reader::AttachmentAt(uint64_t offset) {
+  uint8_t opcode = 0;
+  std::shared_ptr<arrow::Buffer> body;
+  uint64_t next = 0;
+  ARROW_RETURN_NOT_OK(ReadRecordAt(offset, &opcode, &body, &next));
+  if (opcode != kAttachment) return Fail(offset, "the summary points at an Attachment here, but there is none");
+  const size_t before = attachments_.size();
+  std::optional<Message> none;
+  ARROW_RETURN_NOT_OK(Handle(opcode, body, offset, &none));
+  Attachment out = std::move(attachments_.back());
+  attachments_.resize(before);
+  return out;
+}
+
+Result<Metadata> Reader::MetadataAt(uint64_t offset) {
+  uint8_t opcode = 0;
+  std::shared_ptr<arrow::Buffer> body;
+  uint64_t next = 0;
+  ARROW_RETURN_NOT_OK(ReadRecordAt(offset, &opcode, &body, &next));
+  if (opcode != kMetadata) return Fail(offset, "the summary points at a Metadata record here, but there is none");
+  const size_t before = metadata_.size();
+  std::optional<Message> none;
+  ARROW_RETURN_NOT_OK(Handle(opcode, body, offset, &none));
+  Metadata out = std::move(metadata_.back());
+  metadata_.resize(before);
   return out;
 }
 

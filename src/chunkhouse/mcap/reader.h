@@ -76,19 +76,30 @@ struct Statistics {
   uint16_t schema_count = 0;
   uint32_t channel_count = 0, attachment_count = 0, metadata_count = 0, chunk_count = 0;
   uint64_t message_start_time = 0, message_end_time = 0;
-  std::map<uint16_t, uint64_t> channel_message_counts;
+  std::vector<std::pair<uint16_t, uint64_t>> channel_message_counts;  // in record order
 };
 struct ChunkIndex {
   uint64_t message_start_time = 0, message_end_time = 0;
   uint64_t chunk_start_offset = 0, chunk_length = 0;
   std::string compression;
   uint64_t compressed_size = 0, uncompressed_size = 0;
+  std::vector<uint16_t> channels;  // those with a message index in the chunk
+};
+struct AttachmentIndex {
+  uint64_t offset = 0, length = 0, log_time = 0, create_time = 0, data_size = 0;
+  std::string name, media_type;
+};
+struct MetadataIndex {
+  uint64_t offset = 0, length = 0;
+  std::string name;
 };
 // What the summary section says (when the file has one).
 struct Summary {
   std::map<uint16_t, Schema> schemas;
   std::map<uint16_t, Channel> channels;
   std::vector<ChunkIndex> chunk_indexes;
+  std::vector<AttachmentIndex> attachment_indexes;
+  std::vector<MetadataIndex> metadata_indexes;
   std::optional<Statistics> statistics;
 };
 
@@ -125,6 +136,10 @@ class Reader {
 
   // The summary section, from the footer; nullopt when the file has none (or no footer).
   Result<std::optional<Summary>> ReadSummary();
+  // Records the summary points at: a chunk's messages in their order; an attachment; a metadata record.
+  Result<std::vector<Message>> ChunkMessages(const ChunkIndex& index);
+  Result<Attachment> AttachmentAt(uint64_t offset);
+  Result<Metadata> MetadataAt(uint64_t offset);
 
  private:
   Reader(std::shared_ptr<io::ReadSource> source, Limits limits) : source_(std::move(source)), limits_(limits) {}

@@ -1,0 +1,101 @@
+"""McapReader (seed 003; rerun-sdk 0.36.2's form) against rerun-sdk 0.36.2 on MCAP files written
+by the `mcap` library: the file-level decoders (attachments, metadata, recording_info, schema,
+stats) and `raw`, decoder selection, topic filters, time ranges, timeline types and offsets, and
+the errors. Every chunk (entity, static or not, rows, each column's name, type, metadata and
+values; ids aside) must be equal. Rerun orders some chunks by a hash map (the schema decoder's,
+and channels within one MCAP chunk), so chunks are compared as a multiset and, in order, by kind
+(file-level before messages)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("mcap.writer", reason="the mcap writer is in requirements-dev.txt")
+
+import chunkhouse.experimental as chx  # noqa: E402
+from conftest import HARNESS  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+import mcap_cases as cases  # noqa: E402
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp("mcap_ref")
+    paths = cases.write_files(out)
+    (out / "paths.json").write_text(json.dumps(paths))
+    proc = subprocess.run([sys.executable, str(HARNESS), "python", str(HERE / "mcap_reference.py"),
+                           str(out / "paths.json"), str(out / "ref.json")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return {"paths": paths, "results": json.loads((out / "ref.json").read_text())}
+
+
+def kinds(chunks):
+    return ["static" if c["static"] else "temporal" for c in chunks]
+
+
+@pytest.mark.parametrize("name", sorted(cases.CASES))
+def test_case_matches_rerun(reference, name):
+    expected = reference["results"][name]
+    assert "ok" in expected, f"the case itself failed under rerun-sdk: {expected}"
+    want = expected["ok"]
+    ours = json.loads(json.dumps(cases.CASES[name](chx, reference["paths"])))
+    if name in cases.PREFIX_ONLY:
+        assert ours["chunks"] == want["chunks"] == []
+        assert ours["error"][0] == want["error"][0]
+        assert ours["error"][1].split(":")[0] == want["error"][1].split(":")[0]
+        return
+    if name not in cases.UNORDERED:
+        assert ours == want
+        return
+    assert ours["error"] == want["error"]
+    assert kinds(ours["chunks"]) == kinds(want["chunks"])
+    key = lambda c: json.dumps(c, sort_keys=True)  # noqa: E731
+    assert sorted(map(key, ours["chunks"])) == sorted(map(key, want["chunks"]))
+
+
+def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
+    with pytest.raises(NotImplementedError, match=r"channel '/chatter' \(ros2msg std_msgs/msg/String\) is one "
+                                                  r"Rerun's 'ros2_reflection' decoder reads"):
+        chx.McapReader(reference["paths"]["ros"]).stream()
+    # Without that decoder, the channel is read as raw bytes, as Rerun does.
+    chunks = chx.McapReader(reference["paths"]["ros"], decoders=["raw"]).stream().to_chunks()
+    assert sorted(c.entity_path for c in chunks) == ["/chatter", "/plain"]
+
+
+def test_recover_is_refused_clearly(reference):
+    with pytest.raises(NotImplementedError, match="recover=True"):
+        chx.McapReader(reference["paths"]["truncated"], recover=True)
+
+
+def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
+    import os
+
+    cli = os.environ.get("CHUNKHOUSE_BIN", str(HERE.parents[1] / "build" / "chunkhouse"))
+    out = tmp_path / "raw.rrd"
+    proc = subprocess.run([cli, "import", reference["paths"]["raw_zstd"], "-o", str(out)], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    verify = subprocess.run([sys.executable, str(HARNESS), "rerun", "rrd", "verify", str(out)], capture_output=True,
+                            text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    dump = subprocess.run([sys.executable, str(HARNESS), "python", "-c",
+                           "import json, sys; sys.path.insert(0, sys.argv[2]); import parquet_cases as c; "
+                           "import rerun.experimental as rx; "
+                           "print(json.dumps(c.describe(rx.RrdReader(sys.argv[1]).stream().to_chunks())))",
+                           str(out), str(HERE)], capture_output=True, text=True)
+    assert dump.returncode == 0, dump.stderr
+    theirs = json.loads(dump.stdout.strip().splitlines()[-1])
+    ours = json.loads(json.dumps(cases.describe(chx.McapReader(reference["paths"]["raw_zstd"]).stream())))
+    assert ours == theirs
+    # A channel only a missing decoder reads: refused, and no file is left behind.
+    bad = tmp_path / "ros.rrd"
+    proc = subprocess.run([cli, "import", reference["paths"]["ros"], "-o", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "channel '/chatter'" in proc.stderr and not bad.exists()
