@@ -398,7 +398,9 @@ Status McapImporter::RawChunk(const ChunkIndex& index) {
   const bool timestamps = options_.timeline_type == "timestamp";
   const int64_t offset = timestamps ? options_.timestamp_offset_ns.value_or(0) : 0;
   const TimeType type = timestamps ? TimeType::kTimestamp : TimeType::kDuration;
-  for (const auto& [id, msgs] : by_channel) {
+  for (const auto& entry : by_channel) {
+    const uint16_t id = entry.first;
+    const std::vector<const Message*>& msgs = entry.second;
     const int64_t n = static_cast<int64_t>(msgs.size());
     arrow::Int64Builder log, publish;
     for (const Message* m : msgs) {
