@@ -99,3 +99,30 @@ def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     bad = tmp_path / "ros.rrd"
     proc = subprocess.run([cli, "import", reference["paths"]["ros"], "-o", str(bad)], capture_output=True, text=True)
     assert proc.returncode == 1 and "channel '/chatter'" in proc.stderr and not bad.exists()
+
+
+def test_server_serves_mcap_files_as_segments(reference, tmp_path):
+    import os
+    import shutil
+
+    from test_server import Server, rerun_client
+
+    cli = os.environ.get("CHUNKHOUSE_BIN", str(HERE.parents[1] / "build" / "chunkhouse"))
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(reference["paths"]["raw_zstd"], data / "raw_zstd.mcap")
+    shutil.copy(reference["paths"]["ros"], data / "ros.mcap")  # needs a decoder we lack: refused, with the reason
+    server = Server(cli, "-d", f"m={data}")
+    try:
+        out = rerun_client(server.address, """
+            ds = client.get_dataset(name="m")
+            print(sorted(ds.segment_ids()))
+            t = ds.reader(index="message_log_time").to_arrow_table()
+            print(t.num_rows, sorted(n for n in t.column_names if n.endswith("McapMessage:data")))
+        """)
+        lines = out.strip().splitlines()
+        assert lines[-2] == "['raw_zstd']", out
+        assert lines[-1] == "6 ['/json:McapMessage:data', '/raw/blob:McapMessage:data']", out
+        assert "ros.mcap" in server.stderr() and "ros2_reflection" in server.stderr()
+    finally:
+        assert server.stop() == 0

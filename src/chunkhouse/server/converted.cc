@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
 #include "chunkhouse/transform/write.h"
 
@@ -33,7 +34,7 @@ Result<std::shared_ptr<ConvertedFiles>> ConvertedFiles::Make(std::string dir, bo
 
 bool ConvertedFiles::Handles(const std::string& path) {
   auto ext = fs::path(path).extension().string();
-  return ext == ".parquet" || ext == ".pq";
+  return ext == ".parquet" || ext == ".pq" || ext == ".mcap";
 }
 
 Result<io::OpenedFile> ConvertedFiles::Converted(const std::string& canonical, const io::FileIdentity& identity) {
@@ -45,7 +46,12 @@ Result<io::OpenedFile> ConvertedFiles::Converted(const std::string& canonical, c
   std::lock_guard lock(mutex_);
   std::error_code ec;
   if (!fs::exists(target, ec)) {
-    ARROW_ASSIGN_OR_RAISE(auto factory, transform::ParquetSourceFactory::Make(canonical, pq::ReadOptions{}));
+    std::shared_ptr<transform::SourceFactory> factory;
+    if (fs::path(canonical).extension() == ".mcap") {
+      ARROW_ASSIGN_OR_RAISE(factory, transform::McapSourceFactory::Make(canonical, mcap::ImportOptions{}));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(factory, transform::ParquetSourceFactory::Make(canonical, pq::ReadOptions{}));
+    }
     ARROW_RETURN_NOT_OK(transform::WriteRrd(transform::Pipeline::From(factory), target, stem, stem));
   }
   return files_->Open(target);

@@ -1,6 +1,6 @@
 #pragma once
-// Files of other formats served as segments: a Parquet file is converted once, as
-// ParquetReader reads it with its default options, into an .rrd file in a directory of the
+// Files of other formats served as segments: a Parquet or MCAP file is converted once, as
+// ParquetReader / McapReader read it with their default options, into an .rrd file in a directory of the
 // server's (`<storage>/converted`, or a temporary one), and that file is served. The copy is
 // named by the source's canonical path and identity: a source that changes gets a new copy,
 // and one converted before a restart (with --storage) is used again.
@@ -20,7 +20,7 @@ class ConvertedFiles {
   static Result<std::shared_ptr<ConvertedFiles>> Make(std::string dir, bool temporary);
   ~ConvertedFiles();
 
-  // Whether `path` is in a format served through a conversion (.parquet, .pq).
+  // Whether `path` is in a format served through a conversion (.parquet, .pq, .mcap).
   static bool Handles(const std::string& path);
   // The .rrd copy of the source at `canonical` (which has `identity`), converted now if there
   // is none yet. Its one recording has the file's name (without extension) as application and

@@ -19,14 +19,14 @@ namespace chunkhouse::server {
 
 class ReaderCache final : public catalog::Indexer {
  public:
-  // With `converted`, Parquet files are served too, through their .rrd copies.
+  // With `converted`, Parquet and MCAP files are served too, through their .rrd copies.
   explicit ReaderCache(std::shared_ptr<io::FileCache> files, std::shared_ptr<ConvertedFiles> converted = nullptr)
       : files_(std::move(files)), converted_(std::move(converted)) {}
 
   // catalog::Indexer: reads the file's footer (or scans it) and keeps the reader.
   Result<catalog::IndexedFile> Index(const std::string& path) override;
   std::vector<std::string> extensions() const override {
-    if (converted_) return {".rrd", ".parquet", ".pq"};
+    if (converted_) return {".rrd", ".parquet", ".pq", ".mcap"};
     return {".rrd"};
   }
 
