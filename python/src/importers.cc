@@ -43,20 +43,33 @@ void RegisterImporters(nb::module_& m) {
       "A pipeline over a Parquet file (options checked against the file now; see notes/parquet.md).");
 }
 
+namespace {
+
+mcap::ImportOptions McapOptions(std::string timeline_type, std::optional<int64_t> offset,
+                                std::optional<std::vector<std::string>> decoders, std::vector<std::string> include,
+                                std::vector<std::string> exclude, std::optional<uint64_t> start,
+                                std::optional<uint64_t> end) {
+  mcap::ImportOptions o;
+  o.timeline_type = std::move(timeline_type);
+  o.timestamp_offset_ns = offset;
+  o.decoders = std::move(decoders);
+  o.include_topic_regex = std::move(include);
+  o.exclude_topic_regex = std::move(exclude);
+  o.start_time_ns = start;
+  o.end_time_ns = end;
+  return o;
+}
+
+}  // namespace
+
 void RegisterMcap(nb::module_& m) {
   m.def("mcap_available_decoders", [] { return mcap::AvailableDecoders(); });
   m.def(
       "mcap_check_options",
       [](std::string timeline_type, std::optional<std::vector<std::string>> decoders, std::vector<std::string> include,
          std::vector<std::string> exclude, std::optional<uint64_t> start, std::optional<uint64_t> end) {
-        mcap::ImportOptions o;
-        o.timeline_type = std::move(timeline_type);
-        o.decoders = std::move(decoders);
-        o.include_topic_regex = std::move(include);
-        o.exclude_topic_regex = std::move(exclude);
-        o.start_time_ns = start;
-        o.end_time_ns = end;
-        Check(mcap::CheckOptions(o));
+        Check(mcap::CheckOptions(McapOptions(std::move(timeline_type), std::nullopt, std::move(decoders),
+                                             std::move(include), std::move(exclude), start, end)));
       },
       "timeline_type"_a, "decoders"_a.none(), "include"_a, "exclude"_a, "start"_a.none(), "end"_a.none());
   m.def(
@@ -64,14 +77,8 @@ void RegisterMcap(nb::module_& m) {
       [](const std::string& path, std::string timeline_type, std::optional<int64_t> offset,
          std::optional<std::vector<std::string>> decoders, std::vector<std::string> include,
          std::vector<std::string> exclude, std::optional<uint64_t> start, std::optional<uint64_t> end) {
-        mcap::ImportOptions o;
-        o.timeline_type = std::move(timeline_type);
-        o.timestamp_offset_ns = offset;
-        o.decoders = std::move(decoders);
-        o.include_topic_regex = std::move(include);
-        o.exclude_topic_regex = std::move(exclude);
-        o.start_time_ns = start;
-        o.end_time_ns = end;
+        auto o = McapOptions(std::move(timeline_type), offset, std::move(decoders), std::move(include),
+                             std::move(exclude), start, end);
         auto factory = Released([&] { return transform::McapSourceFactory::Make(path, std::move(o)); });
         return PyStream{transform::Pipeline::From(std::move(factory))};
       },

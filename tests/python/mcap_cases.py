@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from parquet_cases import describe, error_of
+from parquet_cases import describe, error_of, rerun_verified_description  # noqa: F401
 
 T0 = 1_700_000_000_000_000_000
 

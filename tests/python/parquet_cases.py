@@ -111,6 +111,27 @@ def describe(chunks) -> list:
     return out
 
 
+def rerun_verified_description(path: str) -> list:
+    """An .rrd file checked by `rerun rrd verify`, and its chunks as rerun-sdk reads them (described)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import HARNESS
+
+    verify = subprocess.run([sys.executable, str(HARNESS), "rerun", "rrd", "verify", str(path)], capture_output=True,
+                            text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    here = str(Path(__file__).parent)
+    dump = subprocess.run([sys.executable, str(HARNESS), "python", "-c",
+                           "import json, sys; sys.path.insert(0, sys.argv[2]); import parquet_cases as c; "
+                           "import rerun.experimental as rx; "
+                           "print(json.dumps(c.describe(rx.RrdReader(sys.argv[1]).stream().to_chunks())))",
+                           str(path), here], capture_output=True, text=True)
+    assert dump.returncode == 0, dump.stderr
+    return json.loads(dump.stdout.strip().splitlines()[-1])
+
+
 def read(stream) -> dict:
     """Every chunk a stream yields, and the error that ended it, if one did."""
     chunks, error = [], None

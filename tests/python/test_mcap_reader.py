@@ -83,16 +83,8 @@ def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     proc = subprocess.run([cli, "import", reference["paths"]["raw_zstd"], "-o", str(out)], capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stderr
-    verify = subprocess.run([sys.executable, str(HARNESS), "rerun", "rrd", "verify", str(out)], capture_output=True,
-                            text=True)
-    assert verify.returncode == 0, verify.stdout + verify.stderr
-    dump = subprocess.run([sys.executable, str(HARNESS), "python", "-c",
-                           "import json, sys; sys.path.insert(0, sys.argv[2]); import parquet_cases as c; "
-                           "import rerun.experimental as rx; "
-                           "print(json.dumps(c.describe(rx.RrdReader(sys.argv[1]).stream().to_chunks())))",
-                           str(out), str(HERE)], capture_output=True, text=True)
-    assert dump.returncode == 0, dump.stderr
-    theirs = json.loads(dump.stdout.strip().splitlines()[-1])
+    # rerun verifies the file, and what rerun-sdk reads from it is what our reader streams.
+    theirs = cases.rerun_verified_description(str(out))
     ours = json.loads(json.dumps(cases.describe(chx.McapReader(reference["paths"]["raw_zstd"]).stream())))
     assert ours == theirs
     # A channel only a missing decoder reads: refused, and no file is left behind.
@@ -126,3 +118,16 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
         assert "ros.mcap" in server.stderr() and "ros2_reflection" in server.stderr()
     finally:
         assert server.stop() == 0
+
+
+def test_rrd_print_shows_the_chunks_the_reader_makes(reference):
+    import os
+
+    cli = os.environ.get("CHUNKHOUSE_BIN", str(HERE.parents[1] / "build" / "chunkhouse"))
+    path = reference["paths"]["many_chunks"]
+    proc = subprocess.run([cli, "rrd", "print", path], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line.split()[1] for line in proc.stdout.splitlines() if line.strip().startswith("chunk ")]
+    assert lines == [c.entity_path for c in chx.McapReader(path).stream().to_chunks()]
+    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["ros"]], capture_output=True, text=True)
+    assert proc.returncode == 1 and "channel '/chatter'" in proc.stderr

@@ -74,17 +74,8 @@ def test_import_command_writes_a_recording_rerun_reads_back_equal(reference, tmp
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "wrote" in proc.stdout and "8 chunks from 2100 rows" in proc.stdout, proc.stdout
-    verify = subprocess.run([sys.executable, str(HARNESS), "rerun", "rrd", "verify", str(out)], capture_output=True,
-                            text=True)
-    assert verify.returncode == 0, verify.stdout + verify.stderr
-    # What rerun-sdk reads from the file equals what our reader streams from the Parquet file.
-    dump = subprocess.run([sys.executable, str(HARNESS), "python", "-c",
-                           "import json, sys; sys.path.insert(0, sys.argv[2]); import parquet_cases as c; "
-                           "import rerun.experimental as rx; "
-                           "print(json.dumps(c.describe(rx.RrdReader(sys.argv[1]).stream().to_chunks())))",
-                           str(out), str(HERE)], capture_output=True, text=True)
-    assert dump.returncode == 0, dump.stderr
-    theirs = json.loads(dump.stdout.strip().splitlines()[-1])
+    # rerun verifies the file, and what rerun-sdk reads from it is what our reader streams.
+    theirs = cases.rerun_verified_description(str(out))
     ours = cases.describe(chx.ParquetReader(path).stream(static_columns=["const"],
                                                           index_columns=[chx.IndexColumn.duration("x", input_unit="s")]))
     assert json.loads(json.dumps(ours)) == theirs

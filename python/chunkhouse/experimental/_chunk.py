@@ -258,9 +258,9 @@ def _apply_lenses(self, lenses) -> list:
     mutated columns, same-entity derived columns) if anything is left of it, then one chunk per
     other derive. The chunk itself comes back when no lens applies. Errors raise `ValueError`.
     """
-    from ._lens import internals
+    from ._lens import compiled
 
-    return _core_lens_set(internals(lenses)).apply(self)
+    return compiled(lenses).apply(self)
 
 
 def _apply_selector(self, source, selector) -> "Chunk":
@@ -278,7 +278,7 @@ def _apply_selector(self, source, selector) -> "Chunk":
     return _core_apply_selector(self, source, selector._internal)
 
 
-from .._core import LensSet as _core_lens_set, apply_selector as _core_apply_selector  # noqa: E402
+from .._core import apply_selector as _core_apply_selector  # noqa: E402
 
 _apply_lenses.__name__ = "apply_lenses"
 _apply_lenses.__qualname__ = "Chunk.apply_lenses"

@@ -179,6 +179,18 @@ Lens = DeriveLens | MutateLens
 """Any lens."""
 
 
+def compiled(lenses: Any) -> _core.LensSet:
+    """The engine's checked set of one lens or a sequence of them. One lens keeps its set (a lens
+    never changes: its builders return new lenses), so applying it chunk by chunk checks it once."""
+    if isinstance(lenses, (DeriveLens, MutateLens)):
+        cached = lenses.__dict__.get("_compiled")
+        if cached is None:
+            cached = _core.LensSet([lenses._internal])
+            lenses._compiled = cached
+        return cached
+    return _core.LensSet(internals(lenses))
+
+
 def internals(lenses: Any) -> list:
     """The core objects of one lens or a sequence of them (a non-lens has no `_internal`)."""
     if isinstance(lenses, (DeriveLens, MutateLens)):

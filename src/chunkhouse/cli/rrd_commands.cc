@@ -18,6 +18,7 @@
 #include "chunkhouse/rrd/verify.h"
 #include "chunkhouse/rrd/writer.h"
 #include "chunkhouse/transform/execute.h"
+#include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
 
 namespace chunkhouse::cli {
@@ -73,12 +74,10 @@ bool IsParquet(const std::string& path) {
   return ext == ".parquet" || ext == ".pq";
 }
 
-// Every chunk ParquetReader (default options) makes of `path`; an error printed.
-int EachParquetChunk(const std::string& path, const std::function<void(const Chunk&)>& f, int64_t* rows = nullptr) {
-  auto factory = transform::ParquetSourceFactory::Make(path, pq::ReadOptions{});
+// Every chunk `factory` makes; an error printed.
+int EachChunk(const Result<std::shared_ptr<transform::SourceFactory>>& factory, const std::function<void(const Chunk&)>& f) {
   Status st = factory.status();
   if (st.ok()) {
-    if (rows) *rows = (*factory)->num_rows();
     st = transform::Drain(transform::Pipeline::From(*factory), [&](std::shared_ptr<Chunk> c) {
       f(*c);
       return Status::OK();
@@ -88,6 +87,17 @@ int EachParquetChunk(const std::string& path, const std::function<void(const Chu
   fmt::print(stderr, "error: {}\n", st.message());
   return 1;
 }
+
+// Every chunk ParquetReader (default options) makes of `path`.
+int EachParquetChunk(const std::string& path, const std::function<void(const Chunk&)>& f, int64_t* rows = nullptr) {
+  auto factory = transform::ParquetSourceFactory::Make(path, pq::ReadOptions{});
+  if (factory.ok() && rows) *rows = (*factory)->num_rows();
+  return EachChunk(factory.ok() ? Result<std::shared_ptr<transform::SourceFactory>>(*factory)
+                                : Result<std::shared_ptr<transform::SourceFactory>>(factory.status()),
+                   f);
+}
+
+bool IsMcap(const std::string& path) { return std::filesystem::path(path).extension() == ".mcap"; }
 
 void PrintSchema(const Chunk& chunk) {
   std::string schema = chunk.batch()->schema()->ToString(/*show_metadata=*/true);
@@ -101,12 +111,20 @@ void PrintSchema(const Chunk& chunk) {
 
 int PrintFile(const std::string& path, bool verbose) {
   fmt::print("{}\n", path);
+  auto line = [&](const Chunk& c) {
+    fmt::print("    chunk {}\n", ChunkLine(c));
+    if (verbose) PrintSchema(c);
+  };
   if (IsParquet(path)) {
     fmt::print("  parquet, as ParquetReader reads it with default options\n");
-    return EachParquetChunk(path, [&](const Chunk& c) {
-      fmt::print("    chunk {}\n", ChunkLine(c));
-      if (verbose) PrintSchema(c);
-    });
+    return EachParquetChunk(path, line);
+  }
+  if (IsMcap(path)) {
+    fmt::print("  mcap, as McapReader reads it with default options\n");
+    auto factory = transform::McapSourceFactory::Make(path, mcap::ImportOptions{});
+    return EachChunk(factory.ok() ? Result<std::shared_ptr<transform::SourceFactory>>(*factory)
+                                  : Result<std::shared_ptr<transform::SourceFactory>>(factory.status()),
+                     line);
   }
   std::optional<StoreId> current;
   return EachMessage(path, [&](const rrd::RrdMessage& msg, const rrd::StreamReader&) {
@@ -178,8 +196,6 @@ int ParquetStats(const std::string& path) {
   PrintTimelines(s);
   return rc;
 }
-
-bool IsMcap(const std::string& path) { return std::filesystem::path(path).extension() == ".mcap"; }
 
 // What an MCAP container holds: channels with their message counts and time ranges, metadata,
 // attachments, the summary (every message is walked; the message decoders are not there yet).
@@ -345,7 +361,7 @@ void AddRrdCommands(CLI::App& app) {
   rrd_cmd->require_subcommand(1);
 
   auto* print = rrd_cmd->add_subcommand("print", "Show the stores and a line per chunk (entity, rows, timelines, columns)");
-  print->add_option("files", a->files, "The .rrd (or .parquet) files")->required()->check(CLI::ExistingFile);
+  print->add_option("files", a->files, "The .rrd (or .parquet, .mcap: the chunks their readers make) files")->required()->check(CLI::ExistingFile);
   print->add_flag("-v,--verbose", a->verbose, "Also show each chunk's Arrow schema with its metadata");
   print->callback([a, exit_with] {
     int rc = 0;
