@@ -43,6 +43,19 @@ auto Released(F&& f) {
   }
 }
 
+// Runs `f` keeping the GIL when the work is small (`rows` under a few thousand: handing the GIL
+// back and forth costs more than the work), else as Released.
+template <typename F>
+auto ReleasedIfLarge(int64_t rows, F&& f) {
+  if (rows >= 4096) return Released(std::forward<F>(f));
+  auto result = f();
+  if constexpr (std::is_same_v<decltype(result), Status>) {
+    Check(result);
+  } else {
+    return Unwrap(std::move(result));
+  }
+}
+
 // A Python object that may be released on any thread (it takes the GIL to drop its reference):
 // for callables and iterators held by pipelines that run on worker threads.
 class GilObject {

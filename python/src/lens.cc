@@ -129,7 +129,9 @@ void RegisterLens(nb::module_& m) {
       .def(
           "apply",
           [](const PyLensSet& self, const std::shared_ptr<Chunk>& chunk) {
-            return Released([&] { return transform::ApplyLenses(chunk, self.set, OutputMode::kForwardUnmatched); });
+            return ReleasedIfLarge(chunk->num_rows(), [&] {
+              return transform::ApplyLenses(chunk, self.set, OutputMode::kForwardUnmatched);
+            });
           },
           "chunk"_a, "Chunk.apply_lenses: the engine in forward_unmatched mode; errors are ValueErrors.");
 

@@ -265,12 +265,21 @@ Result<std::shared_ptr<Chunk>> Chunk::Assemble(Parts parts, bool check) {
   chunk->batch_ = arrow::RecordBatch::Make(arrow::schema(fields, smd), n, columns);
   chunk->columns_ = std::move(columns);
   chunk->num_rows_ = n;
-  for (const auto& column : chunk->columns_) chunk->byte_size_ += ByteSize(*column);
   chunk->row_ids_ = static_cast<const arrow::FixedSizeBinaryArray&>(*chunk->columns_[0]).GetValue(0);
   return chunk;
 }
 
 int Chunk::num_columns() const { return static_cast<int>(columns_.size()); }
+
+int64_t Chunk::byte_size() const {
+  int64_t size = byte_size_.load(std::memory_order_relaxed);
+  if (size < 0) {
+    size = 0;
+    for (const auto& column : columns_) size += ByteSize(*column);
+    byte_size_.store(size, std::memory_order_relaxed);
+  }
+  return size;
+}
 
 Tuid Chunk::row_id(int64_t row) const { return Tuid::FromBytes(row_ids_ + 16 * row); }
 

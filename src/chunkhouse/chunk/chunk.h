@@ -3,6 +3,7 @@
 // static) and, per component, a list of instances or null (not logged in that row).
 #include <arrow/type_fwd.h>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,8 +56,9 @@ class Chunk {
   const Tuid& id() const { return id_; }
   const std::string& entity_path() const { return entity_path_; }
   int64_t num_rows() const { return num_rows_; }
-  // Bytes its rows reference (see ops.h ByteSize), computed once when it is made.
-  int64_t byte_size() const { return byte_size_; }
+  // Bytes its rows reference (see ops.h ByteSize), computed once, when first asked (many chunks
+  // a lens or a pipeline makes are never measured).
+  int64_t byte_size() const;
   int num_columns() const;
   bool is_static() const { return indexes_.empty(); }
   // Rows in ascending row-id order (what Rerun's store requires of an inserted chunk).
@@ -103,7 +105,7 @@ class Chunk {
   const uint8_t* row_ids_ = nullptr;  // 16 big-endian bytes per row
   bool row_ids_sorted_ = true;
   int64_t num_rows_ = 0;
-  int64_t byte_size_ = 0;
+  mutable std::atomic<int64_t> byte_size_{-1};  // -1: not computed yet (a race computes it twice, alike)
   std::vector<IndexColumn> indexes_;
   std::vector<ComponentColumn> components_;
 };
