@@ -5,6 +5,7 @@
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/vector.h>
 
 #include <tuple>
@@ -84,6 +85,70 @@ void RegisterMcap(nb::module_& m) {
       },
       "path"_a, "timeline_type"_a, "offset"_a.none(), "decoders"_a.none(), "include"_a, "exclude"_a, "start"_a.none(),
       "end"_a.none());
+  m.def(
+      "mcap_summary",
+      [](const std::string& path) {
+        struct Read {
+          mcap::Header header;
+          mcap::Summary summary;
+          std::map<uint16_t, uint64_t> indexed_counts;
+        };
+        auto read = Released([&]() -> Result<Read> {
+          ARROW_ASSIGN_OR_RAISE(auto reader, mcap::Reader::Open(path));
+          ARROW_ASSIGN_OR_RAISE(auto summary, reader->ReadSummary());
+          if (!summary) return InvalidArgument("MCAP file does not contain a summary");
+          Read out{reader->header(), std::move(*summary), {}};
+          if (!out.summary.statistics) {
+            ARROW_ASSIGN_OR_RAISE(out.indexed_counts, reader->MessageIndexCounts(out.summary));
+          }
+          return out;
+        });
+        nb::dict d;
+        d["profile"] = read.header.profile;
+        d["library"] = read.header.library;
+        const auto& sm = read.summary;
+        if (sm.statistics) {
+          const auto& st = *sm.statistics;
+          nb::dict s;
+          s["message_count"] = st.message_count;
+          s["schema_count"] = st.schema_count;
+          s["channel_count"] = st.channel_count;
+          s["attachment_count"] = st.attachment_count;
+          s["metadata_count"] = st.metadata_count;
+          s["chunk_count"] = st.chunk_count;
+          s["message_start_time"] = st.message_start_time;
+          s["message_end_time"] = st.message_end_time;
+          nb::dict counts;
+          for (const auto& [id, n] : st.channel_message_counts) counts[nb::int_(id)] = n;
+          s["channel_message_counts"] = counts;
+          d["statistics"] = s;
+        } else {
+          d["statistics"] = nb::none();
+        }
+        nb::dict indexed;
+        for (const auto& [id, n] : read.indexed_counts) indexed[nb::int_(id)] = n;
+        d["indexed_counts"] = indexed;
+        nb::list schemas, channels, chunks;
+        for (const auto& [id, s] : sm.schemas) {
+          schemas.append(nb::make_tuple(s.id, s.name, s.encoding, s.data.size()));
+        }
+        for (const auto& [id, c] : sm.channels) {
+          nb::dict md;
+          for (const auto& [k, v] : c.metadata) md[nb::str(k.c_str(), k.size())] = nb::str(v.c_str(), v.size());
+          channels.append(nb::make_tuple(c.id, c.schema_id, c.topic, c.message_encoding, md));
+        }
+        for (const auto& c : sm.chunk_indexes) {
+          chunks.append(nb::make_tuple(c.message_start_time, c.message_end_time, c.compression, c.compressed_size,
+                                       c.uncompressed_size));
+        }
+        d["schemas"] = schemas;
+        d["channels"] = channels;
+        d["chunks"] = chunks;
+        d["attachment_indexes"] = sm.attachment_indexes.size();
+        d["metadata_indexes"] = sm.metadata_indexes.size();
+        return d;
+      },
+      "path"_a, "The summary section of an MCAP file, for McapReader.info().");
   m.def("mcap_time_bounds", [](const std::string& path) {
     return Released([&] { return mcap::McapImporter::TimeBounds(path); });
   });

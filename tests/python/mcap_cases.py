@@ -126,9 +126,22 @@ def _surface(rx, paths):
 
 
 CASES["surface"] = _surface
+
+
+def _info(file):
+    def run(rx, paths):
+        try:
+            return repr(rx.McapReader(paths[file]).info()).replace(paths[file], "<path>")
+        except Exception as err:  # noqa: BLE001
+            return error_of(err)
+    return run
+
+
+for _file in ("raw_zstd", "raw_lz4", "many_chunks", "no_stats", "raw_unchunked", "ros", "no_summary"):
+    CASES[f"info_{_file}"] = _info(_file)
 # Chunks whose order Rerun leaves to a hash map (the schema decoder's, and the channels within
 # one MCAP chunk): compared as a multiset, the kinds of chunk in order.
-UNORDERED = set(CASES) - {"surface", "missing", "bad_timeline_type", "bad_decoder", "bad_range", "negative_start",
+UNORDERED = {n for n in CASES if not n.startswith("info_")} - {"surface", "missing", "bad_timeline_type", "bad_decoder", "bad_range", "negative_start",
                           "no_summary", "truncated"}
 # Errors whose words come from the file's own reading (arrow-rs/mcap-rs there): the kind and prefix must match.
 PREFIX_ONLY = {"truncated", "no_summary"}

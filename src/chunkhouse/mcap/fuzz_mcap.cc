@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto next = (*reader)->Next();
     if (!next.ok() || !*next) break;
   }
-  (void)(*reader)->ReadSummary();
+  auto summary = (*reader)->ReadSummary();
+  if (summary.ok() && *summary) (void)(*reader)->MessageIndexCounts(**summary);
   // The importer: what the summary points at (chunks, attachments, metadata) read by offset.
   auto importer = mcap::McapImporter::Open(source, mcap::ImportOptions{});
   if (!importer.ok()) {

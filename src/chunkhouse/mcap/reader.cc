@@ -344,15 +344,16 @@ Result<std::optional<Summary>> Reader::ReadSummary() {
       uint64_t index_length = 0;
       bool ok = r.U64(&c.message_start_time) && r.U64(&c.message_end_time) && r.U64(&c.chunk_start_offset) &&
                 r.U64(&c.chunk_length) && r.U32(&map_bytes) && map_bytes <= r.left();
-      if (ok) {  // the channels with a message index here (their offsets are not needed)
+      if (ok) {  // the channels with a message index here, and where it is
         if (map_bytes % 10 != 0) ok = false;
         Fields offsets(body->data() + r.consumed(), map_bytes);
         while (ok && offsets.left() > 0) {
           uint16_t channel = 0;
-          uint64_t ignored = 0;
+          uint64_t at = 0;
           offsets.U16(&channel);
-          offsets.U64(&ignored);
+          offsets.U64(&at);
           c.channels.push_back(channel);
+          c.message_index_offsets.push_back(at);
         }
         Fields rest(body->data() + r.consumed() + map_bytes, r.left() - map_bytes);
         ok = ok && rest.U64(&index_length) && rest.String(&c.compression) && rest.U64(&c.compressed_size) &&
@@ -480,6 +481,27 @@ Result<Metadata> Reader::MetadataAt(uint64_t offset) {
   Metadata out = std::move(metadata_.back());
   metadata_.resize(before);
   return out;
+}
+
+Result<std::map<uint16_t, uint64_t>> Reader::MessageIndexCounts(const Summary& summary) {
+  std::map<uint16_t, uint64_t> counts;
+  for (const auto& chunk : summary.chunk_indexes) {
+    for (uint64_t at : chunk.message_index_offsets) {
+      uint8_t opcode = 0;
+      std::shared_ptr<arrow::Buffer> body;
+      uint64_t next = 0;
+      ARROW_RETURN_NOT_OK(ReadRecordAt(at, &opcode, &body, &next));
+      if (opcode != kMessageIndex) return Fail(at, "the summary points at a Message Index here, but there is none");
+      Fields f(body->data(), static_cast<uint64_t>(body->size()));
+      uint16_t channel = 0;
+      uint32_t bytes = 0;
+      if (!f.U16(&channel) || !f.U32(&bytes) || bytes > f.left() || bytes % 16 != 0) {
+        return Fail(at, "Message Index record cut short");
+      }
+      counts[channel] += bytes / 16;  // (log_time, offset) pairs
+    }
+  }
+  return counts;
 }
 
 }  // namespace chunkhouse::mcap

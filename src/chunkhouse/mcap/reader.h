@@ -84,6 +84,7 @@ struct ChunkIndex {
   std::string compression;
   uint64_t compressed_size = 0, uncompressed_size = 0;
   std::vector<uint16_t> channels;  // those with a message index in the chunk
+  std::vector<uint64_t> message_index_offsets;  // of those message indexes, in the same order
 };
 struct AttachmentIndex {
   uint64_t offset = 0, length = 0, log_time = 0, create_time = 0, data_size = 0;
@@ -140,6 +141,8 @@ class Reader {
   Result<std::vector<Message>> ChunkMessages(const ChunkIndex& index);
   Result<Attachment> AttachmentAt(uint64_t offset);
   Result<Metadata> MetadataAt(uint64_t offset);
+  // Messages per channel as the chunks' message indexes count them (for files without statistics).
+  Result<std::map<uint16_t, uint64_t>> MessageIndexCounts(const Summary& summary);
 
  private:
   Reader(std::shared_ptr<io::ReadSource> source, Limits limits) : source_(std::move(source)), limits_(limits) {}
