@@ -8,6 +8,7 @@
 #include "chunkhouse/cli/progress.h"
 #include "chunkhouse/rrd/writer.h"
 #include "chunkhouse/transform/execute.h"
+#include "chunkhouse/transform/file_sources.h"
 #include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
 
@@ -42,11 +43,6 @@ Result<pq::IndexColumnSpec> ParseIndex(const std::string& text) {
   return spec;
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 struct Args {
   std::string input, output, application_id, recording_id, grouping = "prefix", delimiter = "_";
   std::optional<std::string> entity_path_prefix;
@@ -60,8 +56,7 @@ struct Args {
 };
 
 Result<std::shared_ptr<transform::ParquetSourceFactory>> ParquetFactory(const Args& a) {
-  const std::string ext = Lower(std::filesystem::path(a.input).extension().string());
-  if (ext != ".parquet" && ext != ".pq") {
+  if (transform::FormatOf(a.input) != transform::FileFormat::kParquet) {
     return InvalidArgument("{}: neither a Parquet nor an MCAP file by its name (expected .parquet or .mcap)", a.input);
   }
   pq::ReadOptions options;
@@ -132,10 +127,9 @@ void AddImportCommand(CLI::App& app) {
   cmd->add_option("--start-ns", a->start_ns, "MCAP: only messages logged at or after this time");
   cmd->add_option("--end-ns", a->end_ns, "MCAP: only messages logged before this time");
   cmd->callback([a] {
-    const std::string ext = Lower(std::filesystem::path(a->input).extension().string());
     std::shared_ptr<transform::SourceFactory> factory;
     std::string rows_note;
-    if (ext == ".mcap") {
+    if (transform::FormatOf(a->input) == transform::FileFormat::kMcap) {
       mcap::ImportOptions o;
       if (!a->decoders.empty()) o.decoders = a->decoders;
       o.include_topic_regex = a->include_topics;

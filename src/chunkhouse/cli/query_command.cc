@@ -1,6 +1,6 @@
 // `chunkhouse query SOURCE --index T ... -o OUT`: a dataframe query from the shell, written as
-// Parquet, CSV or Arrow IPC while it runs. SOURCE is an .rrd file, a Parquet file (imported as
-// ParquetReader reads it, with default options) or a served dataset (rerun+http://host:port/dataset/NAME).
+// Parquet, CSV or Arrow IPC while it runs. SOURCE is an .rrd file, a Parquet or MCAP file (imported
+// as ParquetReader / McapReader read it, with default options) or a served dataset (rerun+http://host:port/dataset/NAME).
 #include <arrow/table.h>
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 #include "chunkhouse/query/export.h"
 #include "chunkhouse/query/query.h"
 #include "chunkhouse/transform/execute.h"
-#include "chunkhouse/transform/parquet_source.h"
+#include "chunkhouse/transform/file_sources.h"
 
 namespace chunkhouse::cli {
 namespace {
@@ -61,9 +61,9 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(const std::string& so
   }
   if (!segments.empty()) return InvalidArgument("--segment is for served datasets, not files");
   std::shared_ptr<ChunkStore> store;
-  const auto ext = std::filesystem::path(source).extension().string();
-  if (ext == ".parquet" || ext == ".pq") {
-    ARROW_ASSIGN_OR_RAISE(auto factory, transform::ParquetSourceFactory::Make(source, pq::ReadOptions{}));
+  const auto format = transform::FormatOf(source);
+  if (format == transform::FileFormat::kParquet || format == transform::FileFormat::kMcap) {  // its reader's defaults
+    ARROW_ASSIGN_OR_RAISE(auto factory, transform::ImportedSource(source));
     std::vector<std::shared_ptr<Chunk>> chunks;
     ARROW_RETURN_NOT_OK(transform::Drain(transform::Pipeline::From(factory), [&](std::shared_ptr<Chunk> c) {
       chunks.push_back(std::move(c));
@@ -91,7 +91,7 @@ void AddQueryCommand(CLI::App& app) {
       "Run a dataframe query (one row per index value, a column per entity component) and write the result as "
       "Parquet, CSV or Arrow while it runs");
   cmd->add_option("source", a->source,
-                  "An .rrd file, a .parquet file, or a served dataset: rerun+http://HOST:PORT/dataset/NAME")
+                  "An .rrd, .parquet or .mcap file, or a served dataset: rerun+http://HOST:PORT/dataset/NAME")
       ->required();
   cmd->add_option("--index", a->index, "The index timeline (e.g. frame, log_time)");
   cmd->add_flag("--static", a->static_only, "Query the static data only (one row); no --index");

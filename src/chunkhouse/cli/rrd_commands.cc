@@ -18,7 +18,7 @@
 #include "chunkhouse/rrd/verify.h"
 #include "chunkhouse/rrd/writer.h"
 #include "chunkhouse/transform/execute.h"
-#include "chunkhouse/transform/mcap_source.h"
+#include "chunkhouse/transform/file_sources.h"
 #include "chunkhouse/transform/parquet_source.h"
 
 namespace chunkhouse::cli {
@@ -69,10 +69,7 @@ int EachMessage(const std::string& path, const std::function<void(const rrd::Rrd
   return errors == 0 && st.ok() ? 0 : 1;
 }
 
-bool IsParquet(const std::string& path) {
-  auto ext = std::filesystem::path(path).extension().string();
-  return ext == ".parquet" || ext == ".pq";
-}
+bool IsParquet(const std::string& path) { return transform::FormatOf(path) == transform::FileFormat::kParquet; }
 
 // Every chunk `factory` makes; an error printed.
 int EachChunk(const Result<std::shared_ptr<transform::SourceFactory>>& factory, const std::function<void(const Chunk&)>& f) {
@@ -97,7 +94,7 @@ int EachParquetChunk(const std::string& path, const std::function<void(const Chu
                    f);
 }
 
-bool IsMcap(const std::string& path) { return std::filesystem::path(path).extension() == ".mcap"; }
+bool IsMcap(const std::string& path) { return transform::FormatOf(path) == transform::FileFormat::kMcap; }
 
 void PrintSchema(const Chunk& chunk) {
   std::string schema = chunk.batch()->schema()->ToString(/*show_metadata=*/true);
@@ -121,10 +118,7 @@ int PrintFile(const std::string& path, bool verbose) {
   }
   if (IsMcap(path)) {
     fmt::print("  mcap, as McapReader reads it with default options\n");
-    auto factory = transform::McapSourceFactory::Make(path, mcap::ImportOptions{});
-    return EachChunk(factory.ok() ? Result<std::shared_ptr<transform::SourceFactory>>(*factory)
-                                  : Result<std::shared_ptr<transform::SourceFactory>>(factory.status()),
-                     line);
+    return EachChunk(transform::ImportedSource(path), line);
   }
   std::optional<StoreId> current;
   return EachMessage(path, [&](const rrd::RrdMessage& msg, const rrd::StreamReader&) {

@@ -5,8 +5,7 @@
 
 #include <filesystem>
 
-#include "chunkhouse/transform/mcap_source.h"
-#include "chunkhouse/transform/parquet_source.h"
+#include "chunkhouse/transform/file_sources.h"
 #include "chunkhouse/transform/write.h"
 
 namespace chunkhouse::server {
@@ -33,8 +32,8 @@ Result<std::shared_ptr<ConvertedFiles>> ConvertedFiles::Make(std::string dir, bo
 }
 
 bool ConvertedFiles::Handles(const std::string& path) {
-  auto ext = fs::path(path).extension().string();
-  return ext == ".parquet" || ext == ".pq" || ext == ".mcap";
+  const auto format = transform::FormatOf(path);
+  return format == transform::FileFormat::kParquet || format == transform::FileFormat::kMcap;
 }
 
 Result<io::OpenedFile> ConvertedFiles::Converted(const std::string& canonical, const io::FileIdentity& identity) {
@@ -46,12 +45,7 @@ Result<io::OpenedFile> ConvertedFiles::Converted(const std::string& canonical, c
   std::lock_guard lock(mutex_);
   std::error_code ec;
   if (!fs::exists(target, ec)) {
-    std::shared_ptr<transform::SourceFactory> factory;
-    if (fs::path(canonical).extension() == ".mcap") {
-      ARROW_ASSIGN_OR_RAISE(factory, transform::McapSourceFactory::Make(canonical, mcap::ImportOptions{}));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(factory, transform::ParquetSourceFactory::Make(canonical, pq::ReadOptions{}));
-    }
+    ARROW_ASSIGN_OR_RAISE(auto factory, transform::ImportedSource(canonical));
     ARROW_RETURN_NOT_OK(transform::WriteRrd(transform::Pipeline::From(factory), target, stem, stem));
   }
   return files_->Open(target);

@@ -1,0 +1,34 @@
+#include "chunkhouse/transform/file_sources.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "chunkhouse/transform/mcap_source.h"
+#include "chunkhouse/transform/parquet_source.h"
+
+namespace chunkhouse::transform {
+
+FileFormat FormatOf(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == ".rrd") return FileFormat::kRrd;
+  if (ext == ".parquet" || ext == ".pq") return FileFormat::kParquet;
+  if (ext == ".mcap") return FileFormat::kMcap;
+  return FileFormat::kUnknown;
+}
+
+Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path) {
+  switch (FormatOf(path)) {
+    case FileFormat::kParquet: {
+      ARROW_ASSIGN_OR_RAISE(auto factory, ParquetSourceFactory::Make(path, pq::ReadOptions{}));
+      return std::shared_ptr<SourceFactory>(std::move(factory));
+    }
+    case FileFormat::kMcap: {
+      ARROW_ASSIGN_OR_RAISE(auto factory, McapSourceFactory::Make(path, mcap::ImportOptions{}));
+      return std::shared_ptr<SourceFactory>(std::move(factory));
+    }
+    default: return InvalidArgument("{}: not a Parquet or MCAP file by its name (.parquet, .pq or .mcap)", path);
+  }
+}
+
+}  // namespace chunkhouse::transform

@@ -1,0 +1,20 @@
+#pragma once
+// Which reader a file needs, by its name, and a stream over it with that reader's defaults: the
+// one place the command line and the server choose between .rrd, Parquet and MCAP.
+#include <memory>
+#include <string>
+
+#include "chunkhouse/transform/source.h"
+
+namespace chunkhouse::transform {
+
+enum class FileFormat { kRrd, kParquet, kMcap, kUnknown };
+
+// By extension, case-insensitively: .rrd; .parquet or .pq; .mcap.
+FileFormat FormatOf(const std::string& path);
+
+// The chunks of a Parquet or MCAP file as ParquetReader / McapReader make them with their
+// default options (checked against the file now). An .rrd or unknown file is InvalidArgument.
+Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path);
+
+}  // namespace chunkhouse::transform
