@@ -326,14 +326,17 @@ std::string DecimalText(std::string digits, int precision, int scale) {
   return sign + "0." + std::string(static_cast<size_t>(scale) - digits.size(), '0') + digits;
 }
 
-std::string IntervalNanosText(int64_t nanoseconds, const char* prefix) {
+// "1 hours 2 mins 3.000000004 secs" from a count of `units` (`per_second` to a second, written
+// with `digits` fraction digits); parts that are zero are left out.
+template <typename Int>
+std::string IntervalText(Int units, Int per_second, int digits, const char* prefix) {
   std::string out;
-  int64_t secs = nanoseconds / 1000000000;
-  int64_t mins = secs / 60;
-  int64_t hours = mins / 60;
+  Int secs = units / per_second;
+  Int mins = secs / 60;
+  Int hours = mins / 60;
   secs -= mins * 60;
   mins -= hours * 60;
-  int64_t nanos = nanoseconds % 1000000000;
+  Int fraction = units % per_second;
   if (hours != 0) {
     out += fmt::format("{}{} hours", prefix, hours);
     prefix = " ";
@@ -342,32 +345,19 @@ std::string IntervalNanosText(int64_t nanoseconds, const char* prefix) {
     out += fmt::format("{}{} mins", prefix, mins);
     prefix = " ";
   }
-  if (secs != 0 || nanos != 0) {
-    out += fmt::format("{}{}{}.{:09} secs", prefix, (secs < 0 || nanos < 0) ? "-" : "", std::abs(secs), std::abs(nanos));
+  if (secs != 0 || fraction != 0) {
+    out += fmt::format("{}{}{}.{:0{}} secs", prefix, (secs < 0 || fraction < 0) ? "-" : "", std::abs(secs),
+                       std::abs(fraction), digits);
   }
   return out;
 }
 
+std::string IntervalNanosText(int64_t nanoseconds, const char* prefix) {
+  return IntervalText<int64_t>(nanoseconds, 1000000000, 9, prefix);
+}
+
 std::string IntervalMillisText(int32_t milliseconds, const char* prefix) {
-  std::string out;
-  int32_t secs = milliseconds / 1000;
-  int32_t mins = secs / 60;
-  int32_t hours = mins / 60;
-  secs -= mins * 60;
-  mins -= hours * 60;
-  int32_t millis = milliseconds % 1000;
-  if (hours != 0) {
-    out += fmt::format("{}{} hours", prefix, hours);
-    prefix = " ";
-  }
-  if (mins != 0) {
-    out += fmt::format("{}{} mins", prefix, mins);
-    prefix = " ";
-  }
-  if (secs != 0 || millis != 0) {
-    out += fmt::format("{}{}{}.{:03} secs", prefix, (secs < 0 || millis < 0) ? "-" : "", std::abs(secs), std::abs(millis));
-  }
-  return out;
+  return IntervalText<int32_t>(milliseconds, 1000, 3, prefix);
 }
 
 void AppendHex(std::string& out, std::string_view bytes, size_t limit) {

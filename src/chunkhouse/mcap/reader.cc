@@ -249,26 +249,31 @@ Status Reader::Handle(uint8_t opcode, const std::shared_ptr<arrow::Buffer>& body
   }
 }
 
+Result<bool> Reader::StepChunk(std::optional<Message>* out) {
+  if (!chunk_ || chunk_pos_ >= static_cast<uint64_t>(chunk_->size())) {
+    chunk_.reset();
+    return false;
+  }
+  const uint64_t left = static_cast<uint64_t>(chunk_->size()) - chunk_pos_;
+  if (left < kRecordHeader) return Fail(chunk_offset_, "a record inside a Chunk is cut short");
+  const uint8_t opcode = chunk_->data()[chunk_pos_];
+  uint64_t length = 0;
+  std::memcpy(&length, chunk_->data() + chunk_pos_ + 1, 8);
+  if (length > left - kRecordHeader) {
+    return Fail(chunk_offset_, fmt::format("a {} record inside a Chunk claims {} bytes, but only {} remain",
+                                           OpcodeName(opcode), length, left - kRecordHeader));
+  }
+  auto body = arrow::SliceBuffer(chunk_, static_cast<int64_t>(chunk_pos_ + kRecordHeader), static_cast<int64_t>(length));
+  chunk_pos_ += kRecordHeader + length;
+  ARROW_RETURN_NOT_OK(Handle(opcode, body, chunk_offset_, out));
+  return true;
+}
+
 Result<std::optional<Message>> Reader::Next() {
   for (;;) {
     if (chunk_) {
-      if (chunk_pos_ >= static_cast<uint64_t>(chunk_->size())) {
-        chunk_.reset();
-        continue;
-      }
-      const uint64_t left = static_cast<uint64_t>(chunk_->size()) - chunk_pos_;
-      if (left < kRecordHeader) return Fail(chunk_offset_, "a record inside a Chunk is cut short");
-      const uint8_t opcode = chunk_->data()[chunk_pos_];
-      uint64_t length = 0;
-      std::memcpy(&length, chunk_->data() + chunk_pos_ + 1, 8);
-      if (length > left - kRecordHeader) {
-        return Fail(chunk_offset_, fmt::format("a {} record inside a Chunk claims {} bytes, but only {} remain",
-                                               OpcodeName(opcode), length, left - kRecordHeader));
-      }
-      auto body = arrow::SliceBuffer(chunk_, static_cast<int64_t>(chunk_pos_ + kRecordHeader), static_cast<int64_t>(length));
-      chunk_pos_ += kRecordHeader + length;
       std::optional<Message> message;
-      ARROW_RETURN_NOT_OK(Handle(opcode, body, chunk_offset_, &message));
+      ARROW_RETURN_NOT_OK(StepChunk(&message).status());
       if (message) return message;
       continue;
     }
@@ -428,25 +433,12 @@ Result<std::vector<Message>> Reader::ChunkMessages(const ChunkIndex& index) {
   const uint64_t saved_pos = chunk_pos_, saved_offset = chunk_offset_;
   std::vector<Message> out;
   Status st = Decompress(index.chunk_start_offset, body);
-  while (st.ok() && chunk_ && chunk_pos_ < static_cast<uint64_t>(chunk_->size())) {
-    const uint64_t left = static_cast<uint64_t>(chunk_->size()) - chunk_pos_;
-    if (left < kRecordHeader) {
-      st = Fail(chunk_offset_, "a record inside a Chunk is cut short");
-      break;
-    }
-    const uint8_t op = chunk_->data()[chunk_pos_];
-    uint64_t length = 0;
-    std::memcpy(&length, chunk_->data() + chunk_pos_ + 1, 8);
-    if (length > left - kRecordHeader) {
-      st = Fail(chunk_offset_, fmt::format("a {} record inside a Chunk claims {} bytes, but only {} remain",
-                                           OpcodeName(op), length, left - kRecordHeader));
-      break;
-    }
-    auto rec = arrow::SliceBuffer(chunk_, static_cast<int64_t>(chunk_pos_ + kRecordHeader), static_cast<int64_t>(length));
-    chunk_pos_ += kRecordHeader + length;
+  while (st.ok()) {
     std::optional<Message> message;
-    st = Handle(op, rec, chunk_offset_, &message);
+    auto more = StepChunk(&message);
+    st = more.status();
     if (message) out.push_back(std::move(*message));
+    if (!st.ok() || !*more) break;
   }
   chunk_ = std::move(saved);
   chunk_pos_ = saved_pos;

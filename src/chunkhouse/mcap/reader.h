@@ -151,6 +151,9 @@ class Reader {
   Status Decompress(uint64_t offset, const std::shared_ptr<arrow::Buffer>& chunk_body);
   // Handles one record of the data section or of a chunk; a message goes to *out.
   Status Handle(uint8_t opcode, const std::shared_ptr<arrow::Buffer>& body, uint64_t offset, std::optional<Message>* out);
+  // Handles the next record of the decompressed chunk being read (a message goes to *out);
+  // false, and the chunk dropped, once it is used up.
+  Result<bool> StepChunk(std::optional<Message>* out);
 
   std::shared_ptr<io::ReadSource> source_;
   Limits limits_;

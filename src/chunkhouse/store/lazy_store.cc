@@ -62,19 +62,10 @@ std::string LazyStore::Summary() const {
 
 // Streams the store's chunks in manifest order: the filter's chunk-level predicates (and
 // whether a chunk has any listed component) are decided on the manifest; only matches are read.
-class LazyStoreSource : public transform::ChunkSource {
+class LazyStoreSource : public transform::DeferredSource {
  public:
   LazyStoreSource(std::shared_ptr<const LazyStore> store, std::optional<transform::StructuredFilter> filter)
       : store_(std::move(store)), filter_(std::move(filter)) {}
-
-  Result<std::shared_ptr<Chunk>> Next() override {
-    for (;;) {
-      ARROW_ASSIGN_OR_RAISE(auto deferred, NextDeferred());
-      if (!deferred) return nullptr;
-      ARROW_ASSIGN_OR_RAISE(auto chunk, (*deferred)());
-      if (chunk) return chunk;
-    }
-  }
 
   Result<std::optional<transform::Deferred>> NextDeferred() override {
     while (next_ < store_->entries_.size()) {

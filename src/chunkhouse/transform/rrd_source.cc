@@ -6,19 +6,10 @@ namespace chunkhouse::transform {
 
 namespace {
 
-class RrdSource : public ChunkSource {
+class RrdSource : public DeferredSource {
  public:
   RrdSource(std::unique_ptr<rrd::StreamReader> reader, StoreId store, std::optional<StructuredFilter> filter)
       : reader_(std::move(reader)), store_(std::move(store)), filter_(std::move(filter)) {}
-
-  Result<std::shared_ptr<Chunk>> Next() override {
-    for (;;) {
-      ARROW_ASSIGN_OR_RAISE(auto deferred, NextDeferred());
-      if (!deferred) return nullptr;
-      ARROW_ASSIGN_OR_RAISE(auto chunk, (*deferred)());
-      if (chunk) return chunk;
-    }
-  }
 
   Result<std::optional<Deferred>> NextDeferred() override {
     for (;;) {

@@ -2,6 +2,15 @@
 
 namespace chunkhouse::transform {
 
+Result<std::shared_ptr<Chunk>> DeferredSource::Next() {
+  for (;;) {
+    ARROW_ASSIGN_OR_RAISE(auto deferred, NextDeferred());
+    if (!deferred) return nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto chunk, (*deferred)());
+    if (chunk) return chunk;
+  }
+}
+
 Result<std::optional<Deferred>> ChunkSource::NextDeferred() {
   ARROW_ASSIGN_OR_RAISE(auto chunk, Next());
   if (!chunk) return std::nullopt;

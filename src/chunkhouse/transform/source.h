@@ -28,6 +28,14 @@ class ChunkSource {
   virtual void Cancel() {}
 };
 
+// A source whose chunks come deferred (read here, decoded by whoever runs them): Next() runs
+// them in turn until one is not filtered out.
+class DeferredSource : public ChunkSource {
+ public:
+  Result<std::shared_ptr<Chunk>> Next() override;
+  Result<std::optional<Deferred>> NextDeferred() override = 0;
+};
+
 // What a stream starts from (a file, a store, a list of chunks): opened afresh by each run.
 class SourceFactory {
  public:
