@@ -70,7 +70,68 @@ def write_files(out) -> dict:
             w.add_message(raw_ch, log_time=T0 + 1000 * i + 1, publish_time=0, data=b"{}")
         w.finish()
     paths["ros"] = path
+
+    # ROS 2: every type Rerun's ros2msg decoder converts, the lenses, reflection edge cases
+    # (ros2_fixtures.py; its panic_* file aborts rerun-sdk and is never read here).
+    import ros2_fixtures
+
+    ros2_fixtures.write_all(str(out / "ros2"))
+    for name in ROS2_FILES:
+        paths[f"ros2/{name}"] = str(out / "ros2" / f"{name}.mcap")
+
+    # Reflection corner cases: enum-like and empty messages, fixed and bounded arrays, a
+    # dependency section with no body (Rerun drops it, so the type does not resolve).
+    sep = "=" * 80 + "\n"
+    custom = ("std_msgs/Header header\nint32 count\nfloat64[] values\nstring label\nbool flag\nMode mode\n"
+              "uint8[3] rgb\nbool[] bits\nstring[<=2] names\nInner[] inners\nint64 BIG=5\n"
+              + sep + "MSG: std_msgs/Header\nbuiltin_interfaces/Time stamp\nstring frame_id\n"
+              + sep + "MSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n"
+              + sep + "MSG: my_pkg/Mode\nuint8 A=0\nuint8 B=1\n" + sep + "MSG: my_pkg/Empty\n\n"
+              + sep + "MSG: my_pkg/Inner\nint16 a\nEmpty e\n")
+    unresolved = "Gone g\nint8 x\n" + sep + "MSG: my_pkg/Gone\n"
+    path = str(out / "reflection.mcap")
+    with open(path, "wb") as f:
+        w = Writer(f)
+        w.start(profile="ros2", library="chunkhouse-test")
+        name = "my_pkg/msg/Custom"
+        ch = w.register_channel("/custom", "cdr", w.register_schema(name, "ros2msg", custom.encode()))
+        enc = serialize_dynamic(name, custom)[name]
+        gone = w.register_channel("/gone", "cdr", w.register_schema("my_pkg/msg/Unresolved", "ros2msg", unresolved.encode()))
+        for i in range(3):
+            w.add_message(ch, log_time=T0 + 30 - 10 * i, publish_time=T0 + i, data=enc({
+                "header": {"stamp": {"sec": 5 + i, "nanosec": 7}, "frame_id": f"f{i}"}, "count": i, "values": [1.5] * i,
+                "label": "L" * i, "flag": i % 2 == 0, "mode": 1, "rgb": [1, 2, 3], "bits": [True, False][:i],
+                "names": ["a", "b"][:i], "inners": [{"a": 3, "e": {}}] * i}))
+            w.add_message(gone, log_time=T0 + i, publish_time=T0 + i, data=b"\x00\x01\x00\x00\x05")
+        w.finish()
+    paths["reflection"] = path
+    path = str(out / "bad_schema.mcap")
+    with open(path, "wb") as f:
+        w = Writer(f)
+        w.start(profile="ros2", library="chunkhouse-test")
+        ch = w.register_channel("/bad", "cdr", w.register_schema("pkg/msg/Bad", "ros2msg", b"int32\n"))
+        w.add_message(ch, log_time=T0, publish_time=T0, data=b"\x00\x01\x00\x00\x05\x00\x00\x00")
+        w.finish()
+    paths["bad_schema"] = path
+
+    # Protobuf (Foxglove's Log): a decoder chunkhouse does not have yet.
+    from foxglove_schemas_protobuf.Log_pb2 import Log
+    from mcap_protobuf.writer import Writer as ProtobufWriter
+
+    path = str(out / "protobuf.mcap")
+    with open(path, "wb") as f:
+        w = ProtobufWriter(f)
+        for i in range(2):
+            msg = Log(message=f"hello {i}", name="node", level=2)
+            msg.timestamp.FromNanoseconds(T0 + i)
+            w.write_message(topic="/log", message=msg, log_time=T0 + i, publish_time=T0 + i)
+        w.finish()
+    paths["protobuf"] = path
     return paths
+
+
+ROS2_FILES = ["imu", "imu_bad", "imu_chunks", "joint_state", "scalars", "navsatfix", "joy", "float64", "image",
+              "compressed", "pointcloud", "tf", "lenses", "edge"]
 
 
 def _read(rx, path, stream_kw=None, **kw):
@@ -117,6 +178,20 @@ CASES = {
     "bad_range": _case("raw_zstd", start_time_ns=5, end_time_ns=5),
     "negative_start": _case("raw_zstd", start_time_ns=-1),
 }
+
+
+for _f in ROS2_FILES:
+    CASES[f"ros2_{_f}"] = _case(f"ros2/{_f}")
+    CASES[f"ros2_{_f}_ros2msg"] = _case(f"ros2/{_f}", decoders=["ros2msg"])
+    CASES[f"ros2_{_f}_reflection"] = _case(f"ros2/{_f}", decoders=["ros2_reflection", "raw"])
+CASES["ros2_imu_duration"] = _case("ros2/imu", timeline_type="duration")
+CASES["ros2_tf_offset"] = _case("ros2/tf", timestamp_offset_ns=-100_000_000_000)
+CASES["ros2_lenses_offset"] = _case("ros2/lenses", timestamp_offset_ns=1000)
+CASES["ros2_lenses_without_reflection"] = _case("ros2/lenses", decoders=["ros2msg", "raw"])
+CASES["ros2_image_time_range"] = _case("ros2/image", start_time_ns=T0 + 1000, end_time_ns=T0 + 3000)
+CASES["ros2_reflection_custom"] = _case("reflection")
+CASES["ros2_bad_schema"] = _case("bad_schema")
+CASES["ros2_bad_schema_semantic_only"] = _case("bad_schema", decoders=["ros2msg", "raw"])
 
 
 def _surface(rx, paths):

@@ -62,12 +62,12 @@ def test_case_matches_rerun(reference, name):
 
 
 def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
-    with pytest.raises(NotImplementedError, match=r"channel '/chatter' \(ros2msg std_msgs/msg/String\) is one "
-                                                  r"Rerun's 'ros2_reflection' decoder reads"):
-        chx.McapReader(reference["paths"]["ros"]).stream()
+    with pytest.raises(NotImplementedError, match=r"channel '/log' \(protobuf foxglove.Log\) is one Rerun's "
+                                                  r"'protobuf' decoder reads"):
+        chx.McapReader(reference["paths"]["protobuf"]).stream()
     # Without that decoder, the channel is read as raw bytes, as Rerun does.
-    chunks = chx.McapReader(reference["paths"]["ros"], decoders=["raw"]).stream().to_chunks()
-    assert sorted(c.entity_path for c in chunks) == ["/chatter", "/plain"]
+    chunks = chx.McapReader(reference["paths"]["protobuf"], decoders=["raw"]).stream().to_chunks()
+    assert [c.entity_path for c in chunks] == ["/log"]
 
 
 def test_recover_is_refused_clearly(reference):
@@ -88,9 +88,10 @@ def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     ours = json.loads(json.dumps(cases.describe(chx.McapReader(reference["paths"]["raw_zstd"]).stream())))
     assert ours == theirs
     # A channel only a missing decoder reads: refused, and no file is left behind.
-    bad = tmp_path / "ros.rrd"
-    proc = subprocess.run([cli, "import", reference["paths"]["ros"], "-o", str(bad)], capture_output=True, text=True)
-    assert proc.returncode == 1 and "channel '/chatter'" in proc.stderr and not bad.exists()
+    bad = tmp_path / "protobuf.rrd"
+    proc = subprocess.run([cli, "import", reference["paths"]["protobuf"], "-o", str(bad)], capture_output=True,
+                          text=True)
+    assert proc.returncode == 1 and "channel '/log'" in proc.stderr and not bad.exists()
 
 
 def test_server_serves_mcap_files_as_segments(reference, tmp_path):
@@ -103,7 +104,8 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(reference["paths"]["raw_zstd"], data / "raw_zstd.mcap")
-    shutil.copy(reference["paths"]["ros"], data / "ros.mcap")  # needs a decoder we lack: refused, with the reason
+    shutil.copy(reference["paths"]["ros2/imu"], data / "imu.mcap")
+    shutil.copy(reference["paths"]["protobuf"], data / "log.mcap")  # needs a decoder we lack: refused, with the reason
     server = Server(cli, "-d", f"m={data}")
     try:
         out = rerun_client(server.address, """
@@ -111,11 +113,15 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
             print(sorted(ds.segment_ids()))
             t = ds.reader(index="message_log_time").to_arrow_table()
             print(t.num_rows, sorted(n for n in t.column_names if n.endswith("McapMessage:data")))
+            # 4 distinct header stamps: 100, 101 and 102 s (the NaN message shares 100 s), and a negative one at the end of time
+            t = ds.filter_segments("imu").reader(index="ros2_timestamp").to_arrow_table()
+            print(t.num_rows, sorted(n for n in t.column_names if "Scalars" in n))
         """)
         lines = out.strip().splitlines()
-        assert lines[-2] == "['raw_zstd']", out
-        assert lines[-1] == "6 ['/json:McapMessage:data', '/raw/blob:McapMessage:data']", out
-        assert "ros.mcap" in server.stderr() and "ros2_reflection" in server.stderr()
+        assert lines[-3] == "['imu', 'raw_zstd']", out
+        assert lines[-2].endswith("['/json:McapMessage:data', '/raw/blob:McapMessage:data']"), out
+        assert lines[-1] == "4 ['/imu:Scalars:scalars', '/imu_nan:Scalars:scalars', '/imu_negstamp:Scalars:scalars']", out
+        assert "log.mcap" in server.stderr() and "protobuf" in server.stderr()
     finally:
         assert server.stop() == 0
 
@@ -129,5 +135,5 @@ def test_rrd_print_shows_the_chunks_the_reader_makes(reference):
     assert proc.returncode == 0, proc.stderr
     lines = [line.split()[1] for line in proc.stdout.splitlines() if line.strip().startswith("chunk ")]
     assert lines == [c.entity_path for c in chx.McapReader(path).stream().to_chunks()]
-    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["ros"]], capture_output=True, text=True)
-    assert proc.returncode == 1 and "channel '/chatter'" in proc.stderr
+    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["protobuf"]], capture_output=True, text=True)
+    assert proc.returncode == 1 and "channel '/log'" in proc.stderr

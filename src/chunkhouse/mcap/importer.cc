@@ -11,122 +11,16 @@
 
 #include "chunkhouse/base/entity_path.h"
 #include "chunkhouse/chunk/ops.h"
+#include "chunkhouse/mcap/columns.h"
+#include "chunkhouse/mcap/ros2_semantic.h"
 
 namespace chunkhouse::mcap {
 
 namespace {
 
-using ArrayPtr = std::shared_ptr<arrow::Array>;
-
 const std::vector<std::string> kDecoders = {"attachments", "foxglove", "metadata", "protobuf",
                                             "raw", "recording_info", "ros2_reflection", "ros2msg",
                                             "schema", "stats", "urdf"};
-
-// Rerun's ros2msg decoder's own list of message types.
-const std::set<std::string> kRos2Semantic = {
-    "sensor_msgs/msg/BatteryState", "sensor_msgs/msg/CompressedImage", "sensor_msgs/msg/FluidPressure",
-    "sensor_msgs/msg/Illuminance",  "sensor_msgs/msg/Image",           "sensor_msgs/msg/Imu",
-    "sensor_msgs/msg/Joy",          "sensor_msgs/msg/JointState",      "sensor_msgs/msg/NavSatFix",
-    "sensor_msgs/msg/PointCloud2",  "sensor_msgs/msg/Range",           "sensor_msgs/msg/RelativeHumidity",
-    "sensor_msgs/msg/Temperature",  "std_msgs/msg/Float64Array",       "std_msgs/msg/Float64MultiArray",
-    "tf2_msgs/msg/TFMessage"};
-
-ComponentDescriptor D(std::string archetype, std::string component, std::string component_type) {
-  ComponentDescriptor d;
-  d.archetype = std::move(archetype);
-  d.component = std::move(component);
-  d.component_type = std::move(component_type);
-  return d;
-}
-
-int64_t Saturate(uint64_t v) {
-  return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max()
-                                                                         : static_cast<int64_t>(v);
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::shared_ptr<arrow::DataType> BlobType() { return arrow::list(arrow::field("item", arrow::uint8(), false)); }
-std::shared_ptr<arrow::DataType> PairType() {
-  return arrow::struct_({arrow::field("first", arrow::utf8(), false), arrow::field("second", arrow::utf8(), false)});
-}
-std::shared_ptr<arrow::DataType> KeyValuesType() { return arrow::list(arrow::field("item", PairType(), false)); }
-
-// A column of `rows` lists, the i-th holding the values `fill(i, builder)` appends.
-template <typename Builder>
-Result<ArrayPtr> Lists(std::shared_ptr<arrow::DataType> item_type, std::shared_ptr<Builder> items, int64_t rows,
-                       const std::function<Status(int64_t, Builder&)>& fill) {
-  arrow::ListBuilder outer(arrow::default_memory_pool(), items, arrow::list(arrow::field("item", item_type, true)));
-  for (int64_t i = 0; i < rows; ++i) {
-    ARROW_RETURN_NOT_OK(outer.Append());
-    ARROW_RETURN_NOT_OK(fill(i, *items));
-  }
-  return outer.Finish();
-}
-
-Status AppendBlob(arrow::ListBuilder& blobs, const uint8_t* data, int64_t size) {
-  ARROW_RETURN_NOT_OK(blobs.Append());
-  return static_cast<arrow::UInt8Builder*>(blobs.value_builder())->AppendValues(data, size);
-}
-
-Status AppendKeyValues(arrow::ListBuilder& instances, const KeyValues& kv) {
-  ARROW_RETURN_NOT_OK(instances.Append());
-  auto* pairs = static_cast<arrow::StructBuilder*>(instances.value_builder());
-  auto* first = static_cast<arrow::StringBuilder*>(pairs->field_builder(0));
-  auto* second = static_cast<arrow::StringBuilder*>(pairs->field_builder(1));
-  for (const auto& [k, v] : kv) {
-    ARROW_RETURN_NOT_OK(pairs->Append());
-    ARROW_RETURN_NOT_OK(first->Append(k));
-    ARROW_RETURN_NOT_OK(second->Append(v));
-  }
-  return Status::OK();
-}
-
-std::shared_ptr<arrow::ListBuilder> BlobBuilder() {
-  return std::make_shared<arrow::ListBuilder>(arrow::default_memory_pool(), std::make_shared<arrow::UInt8Builder>(),
-                                              BlobType());
-}
-std::shared_ptr<arrow::ListBuilder> KeyValuesBuilder() {
-  auto pairs = std::make_shared<arrow::StructBuilder>(
-      PairType(), arrow::default_memory_pool(),
-      std::vector<std::shared_ptr<arrow::ArrayBuilder>>{std::make_shared<arrow::StringBuilder>(),
-                                                        std::make_shared<arrow::StringBuilder>()});
-  return std::make_shared<arrow::ListBuilder>(arrow::default_memory_pool(), pairs, KeyValuesType());
-}
-
-// One row: `values` of a primitive type.
-template <typename T, typename Builder = typename arrow::TypeTraits<T>::BuilderType>
-Result<ArrayPtr> ScalarsRow(const std::vector<typename T::c_type>& values) {
-  return Lists<Builder>(arrow::TypeTraits<T>::type_singleton(), std::make_shared<Builder>(), 1,
-                        [&](int64_t, Builder& b) { return b.AppendValues(values); });
-}
-
-Result<ArrayPtr> StringsRow(const std::vector<std::string>& values) {
-  return Lists<arrow::StringBuilder>(arrow::utf8(), std::make_shared<arrow::StringBuilder>(), 1,
-                                     [&](int64_t, arrow::StringBuilder& b) { return b.AppendValues(values); });
-}
-
-Result<ArrayPtr> KeyValuesRow(const std::vector<KeyValues>& instances) {
-  return Lists<arrow::ListBuilder>(KeyValuesType(), KeyValuesBuilder(), 1, [&](int64_t, arrow::ListBuilder& b) {
-    for (const auto& kv : instances) ARROW_RETURN_NOT_OK(AppendKeyValues(b, kv));
-    return Status::OK();
-  });
-}
-
-Result<std::shared_ptr<Chunk>> StaticChunk(const std::string& entity,
-                                           std::vector<std::pair<ComponentDescriptor, ArrayPtr>> components) {
-  Chunk::Parts parts;
-  parts.id = Tuid::New();
-  parts.entity_path = entity;
-  parts.row_ids = SequentialRowIds(parts.id, 1);
-  parts.components = std::move(components);
-  return Chunk::Make(std::move(parts));
-}
-
-std::string TopicEntity(const std::string& topic) { return EntityPath::Parse(topic).ToString(); }
 
 }  // namespace
 
@@ -212,40 +106,51 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
                                              [&](const std::regex& r) { return std::regex_search(topic, r); });
     return in && std::none_of(exclude.begin(), exclude.end(), [&](const std::regex& r) { return std::regex_search(topic, r); });
   };
+  // ros2_reflection reads every ROS 2 definition when it starts: one that does not parse ends the
+  // stream (at its first chunk, as Rerun's planning does); one using wstring is left to raw.
+  std::map<std::string, ros2::MessageSchema> reflected;  // by topic
+  if (selected("ros2_reflection")) {
+    for (const auto& [id, channel] : m->summary_.channels) {
+      auto schema = m->summary_.schemas.find(channel.schema_id);
+      if (channel.schema_id == 0 || schema == m->summary_.schemas.end() || schema->second.encoding != "ros2msg") continue;
+      auto parsed = ros2::ParseSchema(schema->second.name, schema->second.data);
+      if (!parsed.ok()) {
+        // Rerun prints the parse error's outer context twice ("failed to parse main message spec
+        // `X`: failed to parse main message spec `X`: syntax error: ...").
+        const std::string& text = parsed.status().message();
+        const std::string context = text.substr(0, text.find(": "));
+        m->deferred_ = InvalidArgument("MCAP error: Invalid schema {}: {}: {}", schema->second.name, context, text);
+        break;
+      }
+      if (!parsed->UsesWString()) reflected[channel.topic] = std::move(*parsed);
+    }
+  }
   for (const auto& [id, channel] : m->summary_.channels) {
     if (!with_messages.count(id) || !kept(channel.topic)) continue;
     const auto schema = m->summary_.schemas.find(channel.schema_id);
     const Schema* s = channel.schema_id != 0 && schema != m->summary_.schemas.end() ? &schema->second : nullptr;
     const bool cdr = Lower(channel.message_encoding) == "cdr";
-    std::string claim;
-    if (s && s->encoding == "ros2msg" && cdr && selected("ros2msg") && kRos2Semantic.count(s->name)) {
-      claim = "ros2msg";
-    } else if (s && s->encoding == "ros2msg" && cdr && selected("ros2_reflection") &&
-               s->data.find("wstring") == std::string::npos) {
-      claim = "ros2_reflection";
-    } else if (s && s->encoding == "protobuf" && selected("protobuf")) {
-      claim = "protobuf";
-    } else if (selected("raw")) {
-      m->raw_channels_.insert(id);
-      continue;
-    } else {
-      continue;  // no decoder takes it: left out, as Rerun does
-    }
-    return Unimplemented(
-        "{}: channel '{}' ({} {}) is one Rerun's '{}' decoder reads, which chunkhouse does not have yet; select "
-        "decoders without it (e.g. decoders=['raw', 'schema', 'stats']) to read its messages as raw bytes",
-        path, channel.topic, s->encoding, s->name, claim);
-  }
-  if (selected("urdf")) {
-    for (const auto& [id, channel] : m->summary_.channels) {
-      if (with_messages.count(id) && channel.topic.find("robot_description") != std::string::npos) {
-        return Unimplemented("{}: channel '{}' holds a robot description, which Rerun's 'urdf' decoder reads and "
-                             "chunkhouse does not yet; leave 'urdf' out of decoders",
-                             path, channel.topic);
+    if (s && s->encoding == "ros2msg" && cdr && selected("ros2msg") && Ros2SemanticSupports(s->name)) {
+      if (!Ros2SemanticImplemented(s->name)) {
+        return Unimplemented(
+            "{}: channel '{}' ({}) is one Rerun's 'ros2msg' decoder converts, which chunkhouse does not do for this "
+            "type yet; leave 'ros2msg' out of decoders to read it by reflection (decoders=['ros2_reflection', ...])",
+            path, channel.topic, s->name);
       }
+      m->runners_[kRos2Msg].channels.insert(id);
+    } else if (s && s->encoding == "ros2msg" && cdr && selected("ros2_reflection") && reflected.count(channel.topic)) {
+      m->runners_[kReflection].channels.insert(id);
+      m->reflected_[id] = reflected[channel.topic];
+    } else if (s && s->encoding == "protobuf" && selected("protobuf")) {
+      return Unimplemented(
+          "{}: channel '{}' (protobuf {}) is one Rerun's 'protobuf' decoder reads, which chunkhouse does not have yet; "
+          "select decoders without it (e.g. decoders=['raw', 'schema', 'stats']) to read its messages as raw bytes",
+          path, channel.topic, s->name);
+    } else if (selected("raw")) {
+      m->runners_[kRaw].channels.insert(id);
     }
+    // else: no decoder takes it; left out, as Rerun does
   }
-  m->raw_ = selected("raw") && !m->raw_channels_.empty();
   ARROW_RETURN_NOT_OK(m->FileLevel());
   // The schema decoder's chunks, for the channels a message decoder reads or that passed the filter.
   if (selected("schema")) {
@@ -385,50 +290,139 @@ Status McapImporter::FileLevel() {
   return Status::OK();
 }
 
-Status McapImporter::RawChunk(const ChunkIndex& index) {
+Result<std::unique_ptr<MessageParser>> McapImporter::ParserFor(int runner, uint16_t channel) const {
+  switch (runner) {
+    case kRaw:
+      return RawParser();
+    case kReflection: {
+      const Channel& c = summary_.channels.at(channel);
+      return ReflectionParser(summary_.schemas.at(c.schema_id).name, reflected_.at(channel));
+    }
+    case kRos2Msg:
+      return Ros2SemanticParser(summary_.schemas.at(summary_.channels.at(channel).schema_id).name,
+                                summary_.channels.at(channel).topic);
+    default:
+      return Internal("no parser for decoder {}", runner);
+  }
+}
+
+// One message decoder's chunks from one MCAP chunk: a parser per channel, fed the chunk's
+// messages in file order; each parser's output becomes chunks on the channel's entity.
+Status McapImporter::DecodeChunk(int runner, const ChunkIndex& index) {
+  const Runner& r = runners_[runner];
   const uint64_t start = options_.start_time_ns.value_or(0);
   const uint64_t end = options_.end_time_ns.value_or(std::numeric_limits<uint64_t>::max());
   if (!(index.message_end_time >= start && index.message_start_time < end)) return Status::OK();
+  if (!index.channels.empty() && std::none_of(index.channels.begin(), index.channels.end(),
+                                              [&](uint16_t c) { return r.channels.count(c) > 0; })) {
+    return Status::OK();
+  }
   ARROW_ASSIGN_OR_RAISE(auto messages, reader_->ChunkMessages(index));
-  std::map<uint16_t, std::vector<const Message*>> by_channel;
+  struct State {
+    std::unique_ptr<MessageParser> parser;
+    RowTimes times;
+  };
+  std::map<uint16_t, State> parsers;
+  std::set<uint16_t> unusable;
   for (const auto& msg : messages) {
-    if (!raw_channels_.count(msg.channel_id) || msg.log_time < start || msg.log_time >= end) continue;
-    by_channel[msg.channel_id].push_back(&msg);
+    if (!r.channels.count(msg.channel_id) || msg.log_time < start || msg.log_time >= end) continue;
+    if (unusable.count(msg.channel_id)) continue;
+    auto it = parsers.find(msg.channel_id);
+    if (it == parsers.end()) {
+      auto parser = ParserFor(runner, msg.channel_id);
+      if (!parser.ok()) {
+        // Rerun logs this and leaves the channel out of this chunk.
+        Warn(fmt::format("Skipping MCAP ROS2 channel '{}' because its schema cannot be reflected: {}",
+                         summary_.channels.at(msg.channel_id).topic, parser.status().message()));
+        unusable.insert(msg.channel_id);
+        continue;
+      }
+      it = parsers.emplace(msg.channel_id, State{std::move(*parser), {}}).first;
+    }
+    Status st = it->second.parser->Append(msg, &it->second.times);
+    if (!st.ok()) {
+      Warn(fmt::format("Failed to decode message on channel {}: {}", summary_.channels.at(msg.channel_id).topic,
+                       st.message()));
+    }
   }
   const bool timestamps = options_.timeline_type == "timestamp";
   const int64_t offset = timestamps ? options_.timestamp_offset_ns.value_or(0) : 0;
   const TimeType type = timestamps ? TimeType::kTimestamp : TimeType::kDuration;
-  for (const auto& entry : by_channel) {
-    const uint16_t id = entry.first;
-    const std::vector<const Message*>& msgs = entry.second;
-    const int64_t n = static_cast<int64_t>(msgs.size());
-    arrow::Int64Builder log, publish;
-    for (const Message* m : msgs) {
-      ARROW_RETURN_NOT_OK(log.Append(Saturate(m->log_time) + offset));
-      ARROW_RETURN_NOT_OK(publish.Append(Saturate(m->publish_time) + offset));
+  for (auto& [id, state] : parsers) {
+    auto finished = state.parser->Finish(&state.times);
+    if (!finished.ok()) {
+      Warn(fmt::format("Failed to decode chunk of channel {}: {}", summary_.channels.at(id).topic,
+                       finished.status().message()));
+      continue;
     }
-    ARROW_ASSIGN_OR_RAISE(auto log_times, log.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto publish_times, publish.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto blobs, Lists<arrow::ListBuilder>(BlobType(), BlobBuilder(), n, [&](int64_t i, arrow::ListBuilder& b) {
-                            return AppendBlob(b, msgs[static_cast<size_t>(i)]->data->data(),
-                                              msgs[static_cast<size_t>(i)]->data->size());
-                          }));
-    Chunk::Parts parts;
-    parts.entity_path = TopicEntity(summary_.channels.at(id).topic);
-    ARROW_ASSIGN_OR_RAISE(auto log_view, log_times->View(TimeArrowType(type)));
-    ARROW_ASSIGN_OR_RAISE(auto publish_view, publish_times->View(TimeArrowType(type)));
-    parts.timelines.push_back({Timeline{"message_log_time", type}, log_view, std::nullopt});
-    parts.timelines.push_back({Timeline{"message_publish_time", type}, publish_view, std::nullopt});
-    parts.components.emplace_back(D("rerun.archetypes.McapMessage", "McapMessage:data", "rerun.components.Blob"), blobs);
-    ARROW_ASSIGN_OR_RAISE(auto chunk, MakeSortedWithNewRowIds(std::move(parts)));
-    pending_.push_back(std::move(chunk));
+    auto parsed = std::move(*finished);
+    if (!state.times.ros2.empty() && state.times.ros2.size() != state.times.rows()) {
+      // Some rows had a stamp and some not (a negative one, which reflection leaves out): Rerun
+      // cannot build the chunk and loses the group.
+      Warn(fmt::format("Failed to decode chunk of channel {}: Detected malformed chunk: All timelines in a chunk must "
+                       "have the same number of timestamps",
+                       summary_.channels.at(id).topic));
+      continue;
+    }
+    const std::string entity = TopicEntity(summary_.channels.at(id).topic);
+    std::vector<std::pair<std::string, const std::vector<int64_t>*>> timelines = {
+        {"message_log_time", &state.times.log}, {"message_publish_time", &state.times.publish}};
+    if (state.times.ros2.size() == state.times.rows()) timelines.push_back({"ros2_timestamp", &state.times.ros2});
+    for (auto& p : parsed) {
+      if (p.components.empty()) continue;
+      std::string path = p.suffix.empty() ? entity : EntityPath::Parse(entity + p.suffix).ToString();
+      if (state.times.rows() == 0 && !p.is_static) {
+        // Every message failed: Rerun still builds the chunk, with no rows and so no timelines (static).
+        Chunk::Parts parts;
+        parts.id = Tuid::New();
+        parts.entity_path = path;
+        parts.row_ids = SequentialRowIds(parts.id, 0);
+        parts.components = std::move(p.components);
+        ARROW_ASSIGN_OR_RAISE(auto chunk, Chunk::Make(std::move(parts)));
+        pending_.push_back(std::move(chunk));
+        continue;
+      }
+      if (p.is_static) {
+        const int64_t rows = p.components.front().second->length();
+        ARROW_ASSIGN_OR_RAISE(auto chunk, StaticChunk(path, std::move(p.components), rows));
+        pending_.push_back(std::move(chunk));
+        continue;
+      }
+      Chunk::Parts parts;
+      parts.entity_path = path;
+      for (const auto& [name, values] : timelines) {
+        arrow::Int64Builder b;
+        ARROW_RETURN_NOT_OK(b.Reserve(static_cast<int64_t>(values->size())));
+        if (p.time_rows.empty()) {
+          for (int64_t v : *values) b.UnsafeAppend(v + offset);
+        } else {
+          for (int64_t r : p.time_rows) b.UnsafeAppend((*values)[static_cast<size_t>(r)] + offset);
+        }
+        ARROW_ASSIGN_OR_RAISE(auto raw, b.Finish());
+        ARROW_ASSIGN_OR_RAISE(auto view, raw->View(TimeArrowType(type)));
+        parts.timelines.push_back({Timeline{name, type}, view, std::nullopt});
+      }
+      parts.components = std::move(p.components);
+      ARROW_ASSIGN_OR_RAISE(auto chunk, MakeSortedWithNewRowIds(std::move(parts)));
+      pending_.push_back(std::move(chunk));
+    }
   }
   return Status::OK();
 }
 
+void McapImporter::Warn(const std::string& message) {
+  if (warned_.insert(message).second) warnings_.push_back(message);
+}
+
 Result<std::shared_ptr<Chunk>> McapImporter::Next() {
-  while (pending_.empty() && raw_ && next_chunk_ < summary_.chunk_indexes.size()) {
-    ARROW_RETURN_NOT_OK(RawChunk(summary_.chunk_indexes[next_chunk_++]));
+  if (!deferred_.ok()) return deferred_;
+  while (pending_.empty() && runner_ < kRunners) {
+    if (runners_[runner_].channels.empty() || next_chunk_ >= summary_.chunk_indexes.size()) {
+      ++runner_;
+      next_chunk_ = 0;
+      continue;
+    }
+    ARROW_RETURN_NOT_OK(DecodeChunk(runner_, summary_.chunk_indexes[next_chunk_++]));
   }
   if (pending_.empty()) return nullptr;
   auto chunk = std::move(pending_.front());

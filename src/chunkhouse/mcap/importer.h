@@ -1,11 +1,13 @@
 #pragma once
 // An MCAP file as chunks, as rerun-sdk 0.36.2's McapReader makes them (notes/mcap.md): the
 // file-level decoders first (attachments, metadata, recording_info, schema, stats), then the
-// message decoders, each walking the chunks the summary lists. Implemented: the file-level ones
-// and `raw`. A channel that Rerun would hand to a decoder not implemented yet (ros2msg,
-// ros2_reflection, protobuf, urdf) is refused when the importer opens, naming the channel, so
-// that nothing silently comes out different from Rerun's.
+// message decoders (raw, ros2_reflection, ros2msg), each walking the chunks the summary lists
+// with a parser per channel (message_parser.h). A channel that Rerun would hand to a decoder not
+// implemented yet (protobuf, urdf) is refused when the importer opens, naming the channel, so
+// that nothing silently comes out different from Rerun's. The lenses Rerun applies afterwards
+// (ROS 2 String, PoseStamped, ...) are transform/'s (mcap_source.h).
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -15,7 +17,9 @@
 
 #include "chunkhouse/base/status.h"
 #include "chunkhouse/chunk/chunk.h"
+#include "chunkhouse/mcap/message_parser.h"
 #include "chunkhouse/mcap/reader.h"
+#include "chunkhouse/mcap/ros2_msg.h"
 
 namespace chunkhouse::mcap {
 
@@ -44,21 +48,35 @@ class McapImporter {
   static Result<std::unique_ptr<McapImporter>> Open(std::shared_ptr<io::ReadSource> source, const ImportOptions& options);
   // The next chunk; null at the end.
   Result<std::shared_ptr<Chunk>> Next();
+  // What Rerun would log as warnings so far (each once): messages that failed to decode,
+  // channels whose definition cannot be reflected.
+  const std::vector<std::string>& warnings() const { return warnings_; }
   // [min, max] of the messages' log_time (Statistics, else the chunk indexes).
   static Result<std::pair<uint64_t, uint64_t>> TimeBounds(const std::string& path);
 
  private:
   McapImporter() = default;
   Status FileLevel();
-  Status RawChunk(const ChunkIndex& index);
+  // The message decoders, in the order Rerun runs them (alphabetical; protobuf is not here yet).
+  enum { kRaw, kReflection, kRos2Msg, kRunners };
+  struct Runner {
+    std::set<uint16_t> channels;  // the channels this decoder claimed
+  };
+  Status DecodeChunk(int runner, const ChunkIndex& index);
+  Result<std::unique_ptr<MessageParser>> ParserFor(int runner, uint16_t channel) const;
+  void Warn(const std::string& message);
 
   std::unique_ptr<Reader> reader_;
   ImportOptions options_;
   Summary summary_;
-  std::set<uint16_t> raw_channels_;
+  Runner runners_[kRunners];
+  std::map<uint16_t, ros2::MessageSchema> reflected_;  // by channel
+  Status deferred_;  // an error Rerun raises at the first chunk (a definition that does not parse)
+  int runner_ = 0;
   size_t next_chunk_ = 0;
-  bool raw_ = false;
+  std::set<std::string> warned_;
   std::deque<std::shared_ptr<Chunk>> pending_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace chunkhouse::mcap

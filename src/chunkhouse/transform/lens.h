@@ -85,8 +85,11 @@ class LensSet {
 // columns), then one chunk per other derive. Results are made in that order and the first one that
 // fails stops the rest: its errors joined with "; " are the error (InvalidArgument).
 // `mode` is forward_unmatched for Chunk.apply_lenses, the stream's output_mode otherwise.
+// With `tolerated` (the MCAP importer's ROS 2 lenses, as Rerun's importer runs them), an output
+// column that fails on the input's entity is left out and its error added there; the rest of
+// the chunk is kept.
 Result<std::vector<std::shared_ptr<Chunk>>> ApplyLenses(const std::shared_ptr<Chunk>& chunk, const LensSet& lenses,
-                                                        OutputMode mode);
+                                                        OutputMode mode, std::vector<std::string>* tolerated = nullptr);
 
 // Chunk.apply_selector: `component` through `selector` row by row, keeping its descriptor; fresh
 // chunk id and row ids, rows in their order. Errors are InvalidArgument with Rerun's texts.

@@ -81,7 +81,7 @@ Plan MakePlan(const Chunk& chunk, const LensSet& lenses, OutputMode mode) {
 }
 
 // The prefix when mutates or merged derives change it.
-Outcome ChangedPrefix(const std::shared_ptr<Chunk>& chunk, Plan& plan) {
+Outcome ChangedPrefix(const std::shared_ptr<Chunk>& chunk, Plan& plan, bool tolerant) {
   Outcome out;
   out.errors = std::move(plan.errors);
   const std::string& entity = chunk->entity_path();
@@ -125,7 +125,7 @@ Outcome ChangedPrefix(const std::shared_ptr<Chunk>& chunk, Plan& plan) {
   auto made = Chunk::Make(std::move(parts));
   if (!made.ok()) {
     out.errors.push_back("Chunk validation failed: " + made.status().message());
-  } else if (out.errors.empty()) {
+  } else if (out.errors.empty() || tolerant) {
     out.chunk = *made;
   }
   return out;
@@ -160,16 +160,19 @@ std::string Join(const Errors& errors) {
 }  // namespace
 
 Result<std::vector<std::shared_ptr<Chunk>>> ApplyLenses(const std::shared_ptr<Chunk>& chunk, const LensSet& lenses,
-                                                        OutputMode mode) {
+                                                        OutputMode mode, std::vector<std::string>* tolerated) {
   Plan plan = MakePlan(*chunk, lenses, mode);
   std::vector<std::shared_ptr<Chunk>> out;
   auto take = [&](Outcome o) -> Status {
-    if (!o.errors.empty()) return InvalidArgument("{}", Join(o.errors));
+    if (!o.errors.empty()) {
+      if (!tolerated || !o.chunk) return InvalidArgument("{}", Join(o.errors));
+      tolerated->insert(tolerated->end(), o.errors.begin(), o.errors.end());
+    }
     if (o.chunk) out.push_back(std::move(o.chunk));
     return Status::OK();
   };
   const bool changed = !plan.mutates.empty() || !plan.merged.empty();
-  ARROW_RETURN_NOT_OK(take(changed ? ChangedPrefix(chunk, plan) : ForwardedPrefix(chunk, plan)));
+  ARROW_RETURN_NOT_OK(take(changed ? ChangedPrefix(chunk, plan, tolerated != nullptr) : ForwardedPrefix(chunk, plan)));
   for (const auto& d : plan.derived) {
     ARROW_RETURN_NOT_OK(take(d.lens->scatter ? DeriveScatter(*chunk, *d.lens, d.target)
                                              : DeriveOneToOne(*chunk, *d.lens, d.target)));
