@@ -217,7 +217,7 @@ int McapStats(const std::string& path) {
     auto& p = per[(*next)->channel_id];
     ++p.messages;
     ++messages;
-    p.bytes += static_cast<uint64_t>((*next)->data->size());
+    p.bytes += static_cast<uint64_t>((*next)->data.size());
     p.first = std::min(p.first, (*next)->log_time);
     p.last = std::max(p.last, (*next)->log_time);
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <set>
 
 namespace chunkhouse::mcap::cdr {
 
@@ -17,6 +18,7 @@ struct Node {
   size_t fixed_len = 0;
   std::vector<Node> children;  // kStruct: the fields; kArray: the element
   enum class Stamp : uint8_t { kNone, kSec, kNanosec } stamp = Stamp::kNone;
+  bool skip = false;  // walked (checked) but not kept: a field the caller does not want
   size_t min_size = 0;  // the fewest bytes one value takes on the wire
   std::shared_ptr<arrow::DataType> type;
 };
@@ -56,6 +58,7 @@ std::shared_ptr<arrow::DataType> PrimType(Builtin b) {
 
 struct Compiler {
   const ros2::MessageSchema& schema;
+  const std::set<std::string>& skip;  // top-level fields left out
   size_t nodes = 0;
 
   Status Count(const std::string& name) {
@@ -85,7 +88,11 @@ struct Compiler {
     for (size_t i = 0; i < spec.fields.size(); ++i) {
       ARROW_RETURN_NOT_OK(Type(spec, spec.fields[i].type, depth + 1, &n->children[i]));
       n->min_size += n->children[i].min_size;
-      fields.push_back(arrow::field(spec.fields[i].name, n->children[i].type, true));
+      if (depth == 0 && skip.count(spec.fields[i].name)) {
+        n->children[i].skip = true;
+      } else {
+        fields.push_back(arrow::field(spec.fields[i].name, n->children[i].type, true));
+      }
     }
     n->type = arrow::struct_(std::move(fields));
     return Status::OK();
@@ -301,8 +308,13 @@ Status Walk(const Node& n, Cursor& c, arrow::ArrayBuilder* b) {
       return String(c, kAppend ? b : nullptr);
     case Node::Op::kStruct: {
       auto* sb = static_cast<arrow::StructBuilder*>(b);
-      for (size_t i = 0; i < n.children.size(); ++i) {
-        ARROW_RETURN_NOT_OK(Walk<kAppend>(n.children[i], c, kAppend ? sb->field_builder(static_cast<int>(i)) : nullptr));
+      int field = 0;
+      for (const Node& child : n.children) {
+        if (child.skip) {
+          ARROW_RETURN_NOT_OK(Walk<false>(child, c, nullptr));
+        } else {
+          ARROW_RETURN_NOT_OK(Walk<kAppend>(child, c, kAppend ? sb->field_builder(field++) : nullptr));
+        }
       }
       if constexpr (kAppend) return sb->Append();
       return Status::OK();
@@ -336,11 +348,11 @@ Status Walk(const Node& n, Cursor& c, arrow::ArrayBuilder* b) {
 
 Decoder::~Decoder() = default;
 
-Result<std::unique_ptr<Decoder>> Decoder::Make(const ros2::MessageSchema& schema) {
+Result<std::unique_ptr<Decoder>> Decoder::Make(const ros2::MessageSchema& schema, const std::set<std::string>& skip) {
   ARROW_RETURN_NOT_OK(schema.CheckResolves());
   std::unique_ptr<Decoder> d(new Decoder());
   d->root_ = std::make_unique<Node>();
-  Compiler compiler{schema};
+  Compiler compiler{schema, skip};
   ARROW_RETURN_NOT_OK(compiler.Struct(schema.spec, 0, d->root_.get()));
   MarkStamp(schema, d->root_.get());
   d->type_ = d->root_->type;

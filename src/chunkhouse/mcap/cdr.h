@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,14 @@ namespace chunkhouse::mcap::cdr {
 
 // A compiled message definition; plans larger than kMaxPlanNodes (a definition whose nesting
 // multiplies out) are refused.
-inline constexpr size_t kMaxPlanNodes = 100000;
+inline constexpr size_t kMaxPlanNodes = 10000;  // real definitions have hundreds at most
 inline constexpr int kMaxDepth = 64;  // nesting (a message that contains itself never ends)
 struct Node;
 
 class Decoder {
  public:
-  static Result<std::unique_ptr<Decoder>> Make(const ros2::MessageSchema& schema);
+  // `skip`: top-level fields checked on the wire but left out of the struct (what a caller never reads).
+  static Result<std::unique_ptr<Decoder>> Make(const ros2::MessageSchema& schema, const std::set<std::string>& skip = {});
   ~Decoder();
 
   // The struct type of one message (fields nullable; arrays are lists; enum-like messages their

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <limits>
 #include <map>
 
@@ -306,18 +307,24 @@ Result<std::unique_ptr<MessageParser>> McapImporter::ParserFor(int runner, uint1
   }
 }
 
-// One message decoder's chunks from one MCAP chunk: a parser per channel, fed the chunk's
-// messages in file order; each parser's output becomes chunks on the channel's entity.
-Status McapImporter::DecodeChunk(int runner, const ChunkIndex& index) {
+// Whether a message decoder has anything to do in an MCAP chunk (its time range and channels).
+bool McapImporter::Wanted(int runner, const ChunkIndex& index) const {
   const Runner& r = runners_[runner];
   const uint64_t start = options_.start_time_ns.value_or(0);
   const uint64_t end = options_.end_time_ns.value_or(std::numeric_limits<uint64_t>::max());
-  if (!(index.message_end_time >= start && index.message_start_time < end)) return Status::OK();
-  if (!index.channels.empty() && std::none_of(index.channels.begin(), index.channels.end(),
-                                              [&](uint16_t c) { return r.channels.count(c) > 0; })) {
-    return Status::OK();
-  }
-  ARROW_ASSIGN_OR_RAISE(auto messages, reader_->ChunkMessages(index));
+  if (!(index.message_end_time >= start && index.message_start_time < end)) return false;
+  return index.channels.empty() || std::any_of(index.channels.begin(), index.channels.end(),
+                                               [&](uint16_t c) { return r.channels.count(c) > 0; });
+}
+
+// One message decoder's chunks from one MCAP chunk's messages: a parser per channel, fed the
+// messages in file order; each parser's output becomes chunks on the channel's entity. Runs on a
+// worker thread: it reads only what Open set up, and Warn locks.
+Result<std::vector<std::shared_ptr<Chunk>>> McapImporter::DecodeMessages(int runner, const std::vector<Message>& messages) const {
+  const Runner& r = runners_[runner];
+  const uint64_t start = options_.start_time_ns.value_or(0);
+  const uint64_t end = options_.end_time_ns.value_or(std::numeric_limits<uint64_t>::max());
+  std::vector<std::shared_ptr<Chunk>> pending;
   struct State {
     std::unique_ptr<MessageParser> parser;
     RowTimes times;
@@ -379,13 +386,13 @@ Status McapImporter::DecodeChunk(int runner, const ChunkIndex& index) {
         parts.row_ids = SequentialRowIds(parts.id, 0);
         parts.components = std::move(p.components);
         ARROW_ASSIGN_OR_RAISE(auto chunk, Chunk::Make(std::move(parts)));
-        pending_.push_back(std::move(chunk));
+        pending.push_back(std::move(chunk));
         continue;
       }
       if (p.is_static) {
         const int64_t rows = p.components.front().second->length();
         ARROW_ASSIGN_OR_RAISE(auto chunk, StaticChunk(path, std::move(p.components), rows));
-        pending_.push_back(std::move(chunk));
+        pending.push_back(std::move(chunk));
         continue;
       }
       Chunk::Parts parts;
@@ -404,27 +411,50 @@ Status McapImporter::DecodeChunk(int runner, const ChunkIndex& index) {
       }
       parts.components = std::move(p.components);
       ARROW_ASSIGN_OR_RAISE(auto chunk, MakeSortedWithNewRowIds(std::move(parts)));
-      pending_.push_back(std::move(chunk));
+      pending.push_back(std::move(chunk));
     }
   }
-  return Status::OK();
+  return pending;
 }
 
-void McapImporter::Warn(const std::string& message) {
+void McapImporter::Warn(const std::string& message) const {
+  std::lock_guard<std::mutex> lock(warn_mu_);
   if (warned_.insert(message).second) warnings_.push_back(message);
+}
+
+std::vector<std::string> McapImporter::warnings() const {
+  std::lock_guard<std::mutex> lock(warn_mu_);
+  return warnings_;
 }
 
 Result<std::shared_ptr<Chunk>> McapImporter::Next() {
   if (!deferred_.ok()) return deferred_;
-  while (pending_.empty() && runner_ < kRunners) {
-    if (runners_[runner_].channels.empty() || next_chunk_ >= summary_.chunk_indexes.size()) {
-      ++runner_;
-      next_chunk_ = 0;
-      continue;
+  while (pending_.empty()) {
+    // A few MCAP chunks decode at once on worker threads (read, decompressed and parsed by each
+    // message decoder that has channels in it); their chunks come back in file order.
+    while (inflight_.size() < kInFlight && next_chunk_ < summary_.chunk_indexes.size()) {
+      const ChunkIndex& index = summary_.chunk_indexes[next_chunk_++];
+      std::vector<int> runners;
+      for (int r = 0; r < kRunners; ++r) {
+        if (!runners_[r].channels.empty() && Wanted(r, index)) runners.push_back(r);
+      }
+      if (runners.empty()) continue;
+      inflight_.push_back(std::async(std::launch::async, [this, &index, runners]() -> Result<std::vector<std::shared_ptr<Chunk>>> {
+        ARROW_ASSIGN_OR_RAISE(auto messages, reader_->Fork()->ChunkMessages(index));
+        std::vector<std::shared_ptr<Chunk>> out;
+        for (int r : runners) {
+          ARROW_ASSIGN_OR_RAISE(auto chunks, DecodeMessages(r, messages));
+          out.insert(out.end(), chunks.begin(), chunks.end());
+        }
+        return out;
+      }));
     }
-    ARROW_RETURN_NOT_OK(DecodeChunk(runner_, summary_.chunk_indexes[next_chunk_++]));
+    if (inflight_.empty()) return nullptr;
+    auto decoded = inflight_.front().get();
+    inflight_.pop_front();
+    ARROW_RETURN_NOT_OK(decoded.status());
+    pending_.insert(pending_.end(), decoded->begin(), decoded->end());
   }
-  if (pending_.empty()) return nullptr;
   auto chunk = std::move(pending_.front());
   pending_.pop_front();
   return chunk;

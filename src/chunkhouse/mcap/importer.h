@@ -1,14 +1,16 @@
 #pragma once
 // An MCAP file as chunks, as rerun-sdk 0.36.2's McapReader makes them (notes/mcap.md): the
 // file-level decoders first (attachments, metadata, recording_info, schema, stats), then the
-// message decoders (raw, ros2_reflection, ros2msg), each walking the chunks the summary lists
-// with a parser per channel (message_parser.h). A channel that Rerun would hand to a decoder not
+// message decoders (raw, ros2_reflection, ros2msg) over the chunks the summary lists, with a
+// parser per channel (message_parser.h). A channel that Rerun would hand to a decoder not
 // implemented yet (protobuf, urdf) is refused when the importer opens, naming the channel, so
 // that nothing silently comes out different from Rerun's. The lenses Rerun applies afterwards
 // (ROS 2 String, PoseStamped, ...) are transform/'s (mcap_source.h).
 #include <deque>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -50,7 +52,7 @@ class McapImporter {
   Result<std::shared_ptr<Chunk>> Next();
   // What Rerun would log as warnings so far (each once): messages that failed to decode,
   // channels whose definition cannot be reflected.
-  const std::vector<std::string>& warnings() const { return warnings_; }
+  std::vector<std::string> warnings() const;
   // [min, max] of the messages' log_time (Statistics, else the chunk indexes).
   static Result<std::pair<uint64_t, uint64_t>> TimeBounds(const std::string& path);
 
@@ -58,13 +60,17 @@ class McapImporter {
   McapImporter() = default;
   Status FileLevel();
   // The message decoders, in the order Rerun runs them (alphabetical; protobuf is not here yet).
+  // Rerun runs each over the whole file in turn; here each MCAP chunk is read once and handed to
+  // every decoder in that order, so the chunks come in file order (the same chunks; notes/mcap.md §2).
   enum { kRaw, kReflection, kRos2Msg, kRunners };
   struct Runner {
     std::set<uint16_t> channels;  // the channels this decoder claimed
   };
-  Status DecodeChunk(int runner, const ChunkIndex& index);
+  bool Wanted(int runner, const ChunkIndex& index) const;
+  Result<std::vector<std::shared_ptr<Chunk>>> DecodeMessages(int runner, const std::vector<Message>& messages) const;
   Result<std::unique_ptr<MessageParser>> ParserFor(int runner, uint16_t channel) const;
-  void Warn(const std::string& message);
+  void Warn(const std::string& message) const;
+  static constexpr size_t kInFlight = 2;  // MCAP chunks decoding at once
 
   std::unique_ptr<Reader> reader_;
   ImportOptions options_;
@@ -72,11 +78,13 @@ class McapImporter {
   Runner runners_[kRunners];
   std::map<uint16_t, ros2::MessageSchema> reflected_;  // by channel
   Status deferred_;  // an error Rerun raises at the first chunk (a definition that does not parse)
-  int runner_ = 0;
   size_t next_chunk_ = 0;
-  std::set<std::string> warned_;
+  mutable std::mutex warn_mu_;
+  mutable std::set<std::string> warned_;
+  mutable std::vector<std::string> warnings_;
   std::deque<std::shared_ptr<Chunk>> pending_;
-  std::vector<std::string> warnings_;
+  // Declared last: destroyed first, so no decoding outlives what it reads.
+  std::deque<std::future<Result<std::vector<std::shared_ptr<Chunk>>>>> inflight_;
 };
 
 }  // namespace chunkhouse::mcap

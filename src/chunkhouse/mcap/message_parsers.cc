@@ -14,7 +14,7 @@ class Raw : public MessageParser {
  public:
   Status Append(const Message& m, RowTimes* times) override {
     ARROW_RETURN_NOT_OK(outer_.Append());
-    ARROW_RETURN_NOT_OK(AppendBlob(*blobs_, m.data->data(), m.data->size()));
+    ARROW_RETURN_NOT_OK(AppendBlob(*blobs_, m.data.data(), m.data.size()));
     times->Add(m);
     return Status::OK();
   }
@@ -36,7 +36,7 @@ class Reflection : public MessageParser {
 
   Status Append(const Message& m, RowTimes* times) override {
     std::optional<int64_t> stamp;
-    ARROW_RETURN_NOT_OK(decoder_->Append(m.data->data(), static_cast<size_t>(m.data->size()), &stamp));
+    ARROW_RETURN_NOT_OK(decoder_->Append(m.data.data(), static_cast<size_t>(m.data.size()), &stamp));
     if (stamp && *stamp < 0) stamp.reset();  // Rerun's reflection leaves a negative stamp out
     times->Add(m, stamp);
     return Status::OK();

@@ -117,6 +117,13 @@ Result<std::unique_ptr<Reader>> Reader::Open(std::shared_ptr<io::ReadSource> sou
   return r;
 }
 
+std::unique_ptr<Reader> Reader::Fork() const {
+  std::unique_ptr<Reader> r(new Reader(source_, limits_));
+  r->header_ = header_;
+  r->offset_ = offset_;
+  return r;
+}
+
 Status Reader::ReadRecordAt(uint64_t offset, uint8_t* opcode, std::shared_ptr<arrow::Buffer>* body, uint64_t* next) {
   const uint64_t size = source_->size();
   if (offset > size || size - offset < kRecordHeader) {
@@ -201,14 +208,19 @@ Status Reader::Decompress(uint64_t offset, const std::shared_ptr<arrow::Buffer>&
 
 Status Reader::Handle(uint8_t opcode, const std::shared_ptr<arrow::Buffer>& body, uint64_t offset,
                       std::optional<Message>* out) {
-  Fields f(body->data(), static_cast<uint64_t>(body->size()));
+  return Handle(opcode, ByteView{body, body->data(), body->size()}, offset, out);
+}
+
+Status Reader::Handle(uint8_t opcode, const ByteView& body, uint64_t offset,
+                      std::optional<Message>* out) {
+  Fields f(body.data(), static_cast<uint64_t>(body.size()));
   auto cut = [&] { return Fail(offset, fmt::format("{} record cut short", OpcodeName(opcode))); };
   switch (opcode) {
     case kSchema: {
       Schema s;
       uint64_t at = 0, n = 0;
       if (!f.U16(&s.id) || !f.String(&s.name) || !f.String(&s.encoding) || !f.Bytes<uint32_t>(&at, &n)) return cut();
-      s.data.assign(reinterpret_cast<const char*>(body->data() + at), n);
+      s.data.assign(reinterpret_cast<const char*>(body.data() + at), n);
       schemas_[s.id] = std::move(s);
       return Status::OK();
     }
@@ -224,7 +236,7 @@ Status Reader::Handle(uint8_t opcode, const std::shared_ptr<arrow::Buffer>& body
     case kMessage: {
       Message m;
       if (!f.U16(&m.channel_id) || !f.U32(&m.sequence) || !f.U64(&m.log_time) || !f.U64(&m.publish_time)) return cut();
-      m.data = arrow::SliceBuffer(body, static_cast<int64_t>(f.consumed()), static_cast<int64_t>(f.left()));
+      m.data = ByteView{body.owner, body.data() + f.consumed(), static_cast<int64_t>(f.left())};
       *out = std::move(m);
       return Status::OK();
     }
@@ -235,7 +247,7 @@ Status Reader::Handle(uint8_t opcode, const std::shared_ptr<arrow::Buffer>& body
           !f.Bytes<uint64_t>(&at, &n)) {
         return cut();
       }
-      a.data = arrow::SliceBuffer(body, static_cast<int64_t>(at), static_cast<int64_t>(n));
+      a.data = arrow::SliceBuffer(body.owner, (body.data() - body.owner->data()) + static_cast<int64_t>(at), static_cast<int64_t>(n));
       attachments_.push_back(std::move(a));
       return Status::OK();
     }
@@ -263,7 +275,7 @@ Result<bool> Reader::StepChunk(std::optional<Message>* out) {
     return Fail(chunk_offset_, fmt::format("a {} record inside a Chunk claims {} bytes, but only {} remain",
                                            OpcodeName(opcode), length, left - kRecordHeader));
   }
-  auto body = arrow::SliceBuffer(chunk_, static_cast<int64_t>(chunk_pos_ + kRecordHeader), static_cast<int64_t>(length));
+  const ByteView body{chunk_, chunk_->data() + chunk_pos_ + kRecordHeader, static_cast<int64_t>(length)};
   chunk_pos_ += kRecordHeader + length;
   ARROW_RETURN_NOT_OK(Handle(opcode, body, chunk_offset_, out));
   return true;

@@ -56,11 +56,20 @@ struct Channel {
   std::string topic, message_encoding;
   KeyValues metadata;
 };
+// Bytes inside a buffer that this keeps alive: a message's payload is one of these, not an
+// arrow::Buffer of its own (making one per message cost more than decoding it).
+struct ByteView {
+  std::shared_ptr<arrow::Buffer> owner;
+  const uint8_t* ptr = nullptr;
+  int64_t len = 0;
+  const uint8_t* data() const { return ptr; }
+  int64_t size() const { return len; }
+};
 struct Message {
   uint16_t channel_id = 0;
   uint32_t sequence = 0;
   uint64_t log_time = 0, publish_time = 0;
-  std::shared_ptr<arrow::Buffer> data;  // a view into its record or its decompressed chunk
+  ByteView data;  // a view into its record or its decompressed chunk
 };
 struct Attachment {
   uint64_t log_time = 0, create_time = 0;
@@ -139,6 +148,9 @@ class Reader {
   Result<std::optional<Summary>> ReadSummary();
   // Records the summary points at: a chunk's messages in their order; an attachment; a metadata record.
   Result<std::vector<Message>> ChunkMessages(const ChunkIndex& index);
+  // A reader of the same file at its start, nothing read yet: one per thread reading chunks by
+  // their indexes (the file's positional reads are safe to share).
+  std::unique_ptr<Reader> Fork() const;
   Result<Attachment> AttachmentAt(uint64_t offset);
   Result<Metadata> MetadataAt(uint64_t offset);
   // Messages per channel as the chunks' message indexes count them (for files without statistics).
@@ -150,6 +162,7 @@ class Reader {
   Status ReadRecordAt(uint64_t offset, uint8_t* opcode, std::shared_ptr<arrow::Buffer>* body, uint64_t* next);
   Status Decompress(uint64_t offset, const std::shared_ptr<arrow::Buffer>& chunk_body);
   // Handles one record of the data section or of a chunk; a message goes to *out.
+  Status Handle(uint8_t opcode, const ByteView& body, uint64_t offset, std::optional<Message>* out);
   Status Handle(uint8_t opcode, const std::shared_ptr<arrow::Buffer>& body, uint64_t offset, std::optional<Message>* out);
   // Handles the next record of the decompressed chunk being read (a message goes to *out);
   // false, and the chunk dropped, once it is used up.

@@ -23,7 +23,7 @@ class Semantic : public MessageParser {
 
   Status Append(const Message& m, RowTimes* times) override {
     std::optional<int64_t> stamp;
-    ARROW_RETURN_NOT_OK(decoder_->Append(m.data->data(), static_cast<size_t>(m.data->size()), &stamp));
+    ARROW_RETURN_NOT_OK(decoder_->Append(m.data.data(), static_cast<size_t>(m.data.size()), &stamp));
     // Rerun casts the signed stamp to unsigned and saturates: a stamp before 1970 lands at the end of time.
     if (stamp && *stamp < 0) stamp = std::numeric_limits<int64_t>::max();
     times->Add(m, type_.has_header ? stamp : std::nullopt);
@@ -86,7 +86,7 @@ Result<std::unique_ptr<MessageParser>> Ros2SemanticParser(const std::string& sch
     }
     schema = &p->second;
   }
-  ARROW_ASSIGN_OR_RAISE(auto decoder, cdr::Decoder::Make(*schema));
+  ARROW_ASSIGN_OR_RAISE(auto decoder, cdr::Decoder::Make(*schema, it->second->unused));
   return std::make_unique<Semantic>(*it->second, std::move(decoder), topic);
 }
 

@@ -162,8 +162,13 @@ using namespace semantic;  // NOLINT
 
 // ---- the types ----
 
+SemanticType WithUnused(std::set<std::string> unused, SemanticType t) {
+  t.unused = std::move(unused);
+  return t;
+}
+
 SemanticType Imu() {
-  return Make("sensor_msgs/msg/Imu",
+  return WithUnused({"orientation_covariance", "angular_velocity_covariance", "linear_acceleration_covariance"}, Make("sensor_msgs/msg/Imu",
               "std_msgs/Header header\ngeometry_msgs/Quaternion orientation\nfloat64[9] orientation_covariance\n"
               "geometry_msgs/Vector3 angular_velocity\nfloat64[9] angular_velocity_covariance\n"
               "geometry_msgs/Vector3 linear_acceleration\nfloat64[9] linear_acceleration_covariance\n" +
@@ -185,7 +190,7 @@ SemanticType Imu() {
                                                               "accelerometer/y", "accelerometer/z"}));
                 out[1].components = {{SeriesNames(), names}};
                 return out;
-              });
+              }));
 }
 
 // A message whose numbers become one Scalars row, named by a static SeriesLines legend (empty
@@ -245,7 +250,7 @@ SemanticType Joy() {
 }
 
 SemanticType NavSatFix() {
-  return Make("sensor_msgs/msg/NavSatFix",
+  return WithUnused({"position_covariance"}, Make("sensor_msgs/msg/NavSatFix",
               "std_msgs/Header header\nsensor_msgs/NavSatStatus status\nfloat64 latitude\nfloat64 longitude\n"
               "float64 altitude\nfloat64[9] position_covariance\nuint8 position_covariance_type\n" +
                   kMsgSep + "MSG: sensor_msgs/NavSatStatus\nint8 status\nuint16 service\n" + kMsgSep + kMsgHeader,
@@ -258,7 +263,7 @@ SemanticType NavSatFix() {
                                      {D("rerun.archetypes.GeoPoints", "GeoPoints:positions", "rerun.components.LatLon"), positions},
                                      {D("sensor_msgs.msg.NavSatFix", "altitude", ""), altitude}};
                 return out;
-              });
+              }));
 }
 
 SemanticType Float64Data(std::string name, std::string definition) {

@@ -5,6 +5,7 @@
 #include <arrow/type_fwd.h>
 
 #include <functional>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct SemanticType {
   std::string name;        // sensor_msgs/msg/Imu
   std::string definition;  // the .msg text, dependencies included
   bool has_header = true;  // rows get ros2_timestamp from header.stamp
+  std::set<std::string> unused;  // top-level fields the conversion never reads (not kept)
   std::function<Result<std::vector<ParsedChunk>>(const arrow::StructArray& rows, const FinishContext& ctx)> finish;
 };
 
