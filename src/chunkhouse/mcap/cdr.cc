@@ -344,9 +344,29 @@ Status Walk(const Node& n, Cursor& c, arrow::ArrayBuilder* b) {
   return Status::OK();
 }
 
+// Room for `rows` values of `n` in `b` and, through fixed-length arrays, in what it holds
+// (sequences' contents are not known ahead).
+Status Reserve(const Node& n, arrow::ArrayBuilder* b, int64_t rows) {
+  if (rows <= 0 || rows > (int64_t{1} << 26)) return Status::OK();
+  ARROW_RETURN_NOT_OK(b->Reserve(rows));
+  if (n.op == Node::Op::kStruct) {
+    auto* sb = static_cast<arrow::StructBuilder*>(b);
+    int field = 0;
+    for (const Node& child : n.children) {
+      if (!child.skip) ARROW_RETURN_NOT_OK(Reserve(child, sb->field_builder(field++), rows));
+    }
+  } else if (n.op == Node::Op::kArray && n.fixed) {
+    ARROW_RETURN_NOT_OK(Reserve(n.children[0], static_cast<arrow::ListBuilder*>(b)->value_builder(),
+                                rows * static_cast<int64_t>(std::min<size_t>(n.fixed_len, 1 << 16))));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Decoder::~Decoder() = default;
+
+Status Decoder::Reserve(int64_t rows) { return cdr::Reserve(*root_, builder_.get(), rows); }
 
 Result<std::unique_ptr<Decoder>> Decoder::Make(const ros2::MessageSchema& schema, const std::set<std::string>& skip) {
   ARROW_RETURN_NOT_OK(schema.CheckResolves());

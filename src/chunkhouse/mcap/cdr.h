@@ -41,6 +41,8 @@ class Decoder {
   // (sec * 1e9 + nanosec, negative before 1970) when it has one.
   Status Append(const uint8_t* data, size_t size, std::optional<int64_t>* stamp);
   int64_t length() const;
+  // Room for `rows` more messages, so the builders do not grow by copying (a hint).
+  Status Reserve(int64_t rows);
   Result<std::shared_ptr<arrow::Array>> Finish();
 
  private:

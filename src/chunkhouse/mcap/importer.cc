@@ -331,6 +331,8 @@ Result<std::vector<std::shared_ptr<Chunk>>> McapImporter::DecodeMessages(int run
   };
   std::map<uint16_t, State> parsers;
   std::set<uint16_t> unusable;
+  std::map<uint16_t, int64_t> counts;  // messages per channel: room made for them at once
+  for (const auto& msg : messages) ++counts[msg.channel_id];
   for (const auto& msg : messages) {
     if (!r.channels.count(msg.channel_id) || msg.log_time < start || msg.log_time >= end) continue;
     if (unusable.count(msg.channel_id)) continue;
@@ -345,6 +347,7 @@ Result<std::vector<std::shared_ptr<Chunk>>> McapImporter::DecodeMessages(int run
         continue;
       }
       it = parsers.emplace(msg.channel_id, State{std::move(*parser), {}}).first;
+      ARROW_RETURN_NOT_OK(it->second.parser->Reserve(counts[msg.channel_id]));
     }
     Status st = it->second.parser->Append(msg, &it->second.times);
     if (!st.ok()) {

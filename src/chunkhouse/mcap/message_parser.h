@@ -43,6 +43,8 @@ struct ParsedChunk {
 class MessageParser {
  public:
   virtual ~MessageParser() = default;
+  // A hint: this many messages are coming.
+  virtual Status Reserve(int64_t messages) { return Status::OK(); }
   virtual Status Append(const Message& m, RowTimes* times) = 0;
   // The columns. A parser whose rows are not one per message (TFMessage: one per transform)
   // rewrites `times` to match. An error loses the whole group (Rerun logs it and goes on).

@@ -34,6 +34,7 @@ class Reflection : public MessageParser {
  public:
   Reflection(std::string name, std::unique_ptr<cdr::Decoder> decoder) : name_(std::move(name)), decoder_(std::move(decoder)) {}
 
+  Status Reserve(int64_t messages) override { return decoder_->Reserve(messages); }
   Status Append(const Message& m, RowTimes* times) override {
     std::optional<int64_t> stamp;
     ARROW_RETURN_NOT_OK(decoder_->Append(m.data.data(), static_cast<size_t>(m.data.size()), &stamp));

@@ -21,6 +21,7 @@ class Semantic : public MessageParser {
   Semantic(const SemanticType& type, std::unique_ptr<cdr::Decoder> decoder, std::string topic)
       : type_(type), decoder_(std::move(decoder)), topic_(std::move(topic)) {}
 
+  Status Reserve(int64_t messages) override { return decoder_->Reserve(messages); }
   Status Append(const Message& m, RowTimes* times) override {
     std::optional<int64_t> stamp;
     ARROW_RETURN_NOT_OK(decoder_->Append(m.data.data(), static_cast<size_t>(m.data.size()), &stamp));
