@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "bindings.h"
+#include "chunkhouse/mcap/recover.h"
 #include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
 #include "errors.h"
@@ -77,34 +78,41 @@ void RegisterMcap(nb::module_& m) {
       "mcap_stream",
       [](const std::string& path, std::string timeline_type, std::optional<int64_t> offset,
          std::optional<std::vector<std::string>> decoders, std::vector<std::string> include,
-         std::vector<std::string> exclude, std::optional<uint64_t> start, std::optional<uint64_t> end) {
+         std::vector<std::string> exclude, std::optional<uint64_t> start, std::optional<uint64_t> end, bool recover) {
         auto o = McapOptions(std::move(timeline_type), offset, std::move(decoders), std::move(include),
                              std::move(exclude), start, end);
+        o.recover = recover;
         auto factory = Released([&] { return transform::McapSourceFactory::Make(path, std::move(o)); });
         return PyStream{transform::Pipeline::From(std::move(factory))};
       },
       "path"_a, "timeline_type"_a, "offset"_a.none(), "decoders"_a.none(), "include"_a, "exclude"_a, "start"_a.none(),
-      "end"_a.none());
+      "end"_a.none(), "recover"_a = false);
   m.def(
       "mcap_summary",
-      [](const std::string& path) {
+      [](const std::string& path, bool recover) {
         struct Read {
           mcap::Header header;
           mcap::Summary summary;
           std::map<uint16_t, uint64_t> indexed_counts;
+          bool reconstructed = false;
         };
         auto read = Released([&]() -> Result<Read> {
-          ARROW_ASSIGN_OR_RAISE(auto reader, mcap::Reader::Open(path));
-          ARROW_ASSIGN_OR_RAISE(auto summary, reader->ReadSummary());
-          if (!summary) return InvalidArgument("MCAP file does not contain a summary");
-          Read out{reader->header(), std::move(*summary), {}};
+          auto reader = mcap::Reader::Open(path);
+          if (!reader.ok() && recover) return InvalidArgument("Not an MCAP file: missing start magic");
+          ARROW_RETURN_NOT_OK(reader.status());
+          bool reconstructed = false;
+          std::vector<std::string> warnings;
+          ARROW_ASSIGN_OR_RAISE(auto summary, mcap::ReadOrReconstructSummary(**reader, recover, &reconstructed, &warnings));
+          Read out{(*reader)->header(), std::move(summary), {}, reconstructed};
+          auto& reader_ptr = *reader;
           if (!out.summary.statistics) {
-            ARROW_ASSIGN_OR_RAISE(out.indexed_counts, reader->MessageIndexCounts(out.summary));
+            ARROW_ASSIGN_OR_RAISE(out.indexed_counts, reader_ptr->MessageIndexCounts(out.summary));
           }
           return out;
         });
         nb::dict d;
         d["profile"] = read.header.profile;
+        d["summary_source"] = read.reconstructed ? "reconstructed" : "embedded";
         d["library"] = read.header.library;
         const auto& sm = read.summary;
         if (sm.statistics) {
@@ -148,10 +156,13 @@ void RegisterMcap(nb::module_& m) {
         d["metadata_indexes"] = sm.metadata_indexes.size();
         return d;
       },
-      "path"_a, "The summary section of an MCAP file, for McapReader.info().");
-  m.def("mcap_time_bounds", [](const std::string& path) {
-    return Released([&] { return mcap::McapImporter::TimeBounds(path); });
-  });
+      "path"_a, "recover"_a = false, "The summary section of an MCAP file (or, recovering, one rebuilt), for McapReader.info().");
+  m.def(
+      "mcap_time_bounds",
+      [](const std::string& path, bool recover) {
+        return Released([&] { return mcap::McapImporter::TimeBounds(path, recover); });
+      },
+      "path"_a, "recover"_a = false);
 }
 
 }  // namespace chunkhouse::python

@@ -52,6 +52,11 @@ def write_files(out) -> dict:
     data = open(paths["many_chunks"], "rb").read()
     (out / "truncated.mcap").write_bytes(data[:-200])
     paths["truncated"] = str(out / "truncated.mcap")
+    (out / "trunc_mid.mcap").write_bytes(data[:len(data) // 2])
+    paths["trunc_mid"] = str(out / "trunc_mid.mcap")
+    unchunked = open(paths["raw_unchunked"], "rb").read()
+    (out / "unchunked_truncated.mcap").write_bytes(unchunked[:len(unchunked) // 2])
+    paths["unchunked_truncated"] = str(out / "unchunked_truncated.mcap")
     (out / "not_mcap.mcap").write_bytes(b"hello, this is not an MCAP file at all")
     paths["not_mcap"] = str(out / "not_mcap.mcap")
     paths["missing"] = str(out / "missing.mcap")
@@ -127,6 +132,10 @@ def write_files(out) -> dict:
             w.write_message(topic="/log", message=msg, log_time=T0 + i, publish_time=T0 + i)
         w.finish()
     paths["protobuf"] = path
+    # A ROS 2 recording cut short: Imu messages one per chunk, the tail (and summary) lost.
+    data = open(paths["ros2/imu_chunks"], "rb").read()
+    (out / "ros2_cut.mcap").write_bytes(data[:len(data) * 2 // 3])
+    paths["ros2_cut"] = str(out / "ros2_cut.mcap")
     return paths
 
 
@@ -190,6 +199,12 @@ CASES["ros2_lenses_offset"] = _case("ros2/lenses", timestamp_offset_ns=1000)
 CASES["ros2_lenses_without_reflection"] = _case("ros2/lenses", decoders=["ros2msg", "raw"])
 CASES["ros2_image_time_range"] = _case("ros2/image", start_time_ns=T0 + 1000, end_time_ns=T0 + 3000)
 CASES["ros2_reflection_custom"] = _case("reflection")
+# recover=True: a summary rebuilt from the data section when the file has none or it cannot be read.
+for _name, _file in [("truncated", "truncated"), ("trunc_mid", "trunc_mid"), ("no_summary", "no_summary"),
+                     ("healthy", "raw_zstd"), ("unchunked_truncated", "unchunked_truncated"),
+                     ("not_mcap", "not_mcap"), ("ros2_cut", "ros2_cut")]:
+    CASES[f"recover_{_name}"] = _case(_file, recover=True)
+CASES["recover_ros2_cut_reflection"] = _case("ros2_cut", recover=True, decoders=["ros2_reflection", "stats"])
 CASES["ros2_bad_schema"] = _case("bad_schema")
 CASES["ros2_bad_schema_semantic_only"] = _case("bad_schema", decoders=["ros2msg", "raw"])
 
@@ -214,6 +229,23 @@ def _info(file):
 
 for _file in ("raw_zstd", "raw_lz4", "many_chunks", "no_stats", "raw_unchunked", "ros", "no_summary"):
     CASES[f"info_{_file}"] = _info(_file)
+
+
+def _recovered(file):
+    def run(rx, paths):
+        r = rx.McapReader(paths[file], recover=True)
+        out = []
+        for what in (lambda: repr(r.info()).replace(paths[file], "<path>"), lambda: list(r.time_bounds())):
+            try:
+                out.append(what())
+            except Exception as err:  # noqa: BLE001
+                out.append(error_of(err))
+        return out
+    return run
+
+
+for _file in ("truncated", "trunc_mid", "no_summary", "raw_zstd", "unchunked_truncated", "not_mcap", "ros2_cut"):
+    CASES[f"info_recover_{_file}"] = _recovered(_file)
 # Chunks whose order Rerun leaves to a hash map (the schema decoder's, and the channels within
 # one MCAP chunk): compared as a multiset, the kinds of chunk in order.
 UNORDERED = {n for n in CASES if not n.startswith("info_")} - {"surface", "missing", "bad_timeline_type", "bad_decoder", "bad_range", "negative_start",

@@ -70,11 +70,6 @@ def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
     assert [c.entity_path for c in chunks] == ["/log"]
 
 
-def test_recover_is_refused_clearly(reference):
-    with pytest.raises(NotImplementedError, match="recover=True"):
-        chx.McapReader(reference["paths"]["truncated"], recover=True)
-
-
 def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     import os
 

@@ -1,6 +1,6 @@
 """McapReader, mirroring `rerun.experimental.McapReader` (Rerun 0.36.2). The container, the
 file-level decoders and `raw` run in C++ (src/chunkhouse/mcap); behaviour and texts:
-notes/mcap.md. Channels Rerun hands to the ros2msg, ros2_reflection or protobuf decoders are
+notes/mcap.md and notes/ros2msg.md. Channels Rerun hands to the protobuf or urdf decoders are
 refused (NotImplementedError naming the channel) until those decoders exist here."""
 
 from __future__ import annotations
@@ -35,9 +35,6 @@ class McapReader:
             raise FileNotFoundError(f"MCAP file not found: {path}")
         if os.path.isdir(path):
             raise RuntimeError(f"MCAP error: mmap failed for {path}: No such device (os error 19)")
-        if recover:
-            raise NotImplementedError("McapReader(recover=True) is not supported yet: chunkhouse reads MCAP files "
-                                      "through their summary section")
         self._path = Path(str(path))
         self._timeline_type = timeline_type
         self._offset = timestamp_offset_ns
@@ -46,11 +43,12 @@ class McapReader:
         self._exclude = list(exclude_topic_regex or [])
         self._start = _check_time("start_time_ns", start_time_ns)
         self._end = _check_time("end_time_ns", end_time_ns)
+        self._recover = bool(recover)
         _core.mcap_check_options(timeline_type, self._decoders, self._include, self._exclude, self._start, self._end)
 
     @staticmethod
     def available_decoders() -> list[str]:
-        """Every MCAP decoder identifier Rerun knows (chunkhouse implements the file-level ones and `raw`)."""
+        """Every MCAP decoder identifier Rerun knows (chunkhouse implements all but `protobuf`, `foxglove` and `urdf`)."""
         return list(_core.mcap_available_decoders())
 
     @property
@@ -60,11 +58,11 @@ class McapReader:
 
     def info(self) -> McapInfo:
         """What the file's summary says: counts, times, chunks, compression, channels."""
-        return _info(str(self._path))
+        return _info(str(self._path), self._recover)
 
     def time_bounds(self) -> tuple[int, int]:
         """(first, last) message log_time in nanoseconds, from the summary."""
-        return tuple(_core.mcap_time_bounds(str(self._path)))
+        return tuple(_core.mcap_time_bounds(str(self._path), self._recover))
 
     def stream(self, *, start_time_ns: Optional[int] = None, end_time_ns: Optional[int] = None) -> LazyChunkStream:
         """A lazy stream over all chunks of the file. A time range given here replaces the
@@ -73,7 +71,7 @@ class McapReader:
         if start_time_ns is not None or end_time_ns is not None:
             start, end = _check_time("start_time_ns", start_time_ns), _check_time("end_time_ns", end_time_ns)
         inner = _core.mcap_stream(str(self._path), self._timeline_type, self._offset, self._decoders, self._include,
-                                  self._exclude, start, end)
+                                  self._exclude, start, end, self._recover)
         return LazyChunkStream(inner)
 
     def __repr__(self) -> str:
@@ -144,9 +142,9 @@ class McapInfo:
     channels: tuple
 
 
-def _info(path: str) -> McapInfo:
+def _info(path: str, recover: bool = False) -> McapInfo:
     try:
-        s = _core.mcap_summary(path)
+        s = _core.mcap_summary(path, recover)
     except Exception as err:  # noqa: BLE001 - the kind stays; the text is Rerun's
         raise ValueError(f"Failed to inspect MCAP file: {err}") from None
     stats = s["statistics"]
@@ -183,7 +181,7 @@ def _info(path: str) -> McapInfo:
         channel_count=stats["channel_count"] if stats else len(s["channels"]),
         attachment_count=stats["attachment_count"] if stats else s["attachment_indexes"],
         metadata_count=stats["metadata_count"] if stats else s["metadata_indexes"],
-        statistics_present=stats is not None, summary_source="embedded",
+        statistics_present=stats is not None and s["summary_source"] == "embedded", summary_source=s["summary_source"],
         chunks=McapChunkInfo(len(chunks), max((c[4] for c in chunks), default=None),
                              max((c[3] for c in chunks), default=None),
                              overlapping),

@@ -48,6 +48,7 @@ struct Args {
   std::optional<std::string> entity_path_prefix;
   std::vector<std::string> prefixes, statics, indexes;
   bool no_structs = false;
+  bool recover = false;
   // MCAP
   std::vector<std::string> decoders, include_topics, exclude_topics;
   std::string timeline_type = "timestamp";
@@ -100,7 +101,8 @@ void AddImportCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "import",
       "Convert a Parquet or MCAP file into an .rrd recording, as rerun-sdk's ParquetReader / McapReader read it "
-      "(Parquet: 1,024-row chunks, one entity per column group; MCAP: the file-level decoders and raw messages)");
+      "(Parquet: 1,024-row chunks, one entity per column group; MCAP: the file-level decoders, raw messages, ROS 2 "
+      "messages by reflection and the 16 types Rerun converts into archetypes)");
   cmd->add_option("file", a->input, "The .parquet or .mcap file")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output, "The .rrd file to write")->required();
   cmd->add_option("--application-id", a->application_id, "The recording's application id (default: the file's name)");
@@ -118,14 +120,17 @@ void AddImportCommand(CLI::App& app) {
                   "A column to use as a timeline: COLUMN:KIND[:UNIT], KIND timestamp|duration|sequence, UNIT (what the "
                   "stored numbers count) ns|us|ms|s; without one, a row_index timeline numbers the rows");
   cmd->add_option("--decoders", a->decoders,
-                  "MCAP: the decoders to run (default: all; chunkhouse has attachments, metadata, recording_info, "
-                  "schema, stats and raw)");
+                  "MCAP: the decoders to run (default: all; chunkhouse has all of Rerun's but protobuf, foxglove and "
+                  "urdf, and refuses a file that needs one of those unless it is left out)");
   cmd->add_option("--include-topic", a->include_topics, "MCAP: only topics matching this regex (repeatable)");
   cmd->add_option("--exclude-topic", a->exclude_topics, "MCAP: leave out topics matching this regex (repeatable)");
   cmd->add_option("--timeline-type", a->timeline_type, "MCAP: timestamp or duration")->capture_default_str();
   cmd->add_option("--timestamp-offset-ns", a->offset_ns, "MCAP: added to every timestamp");
   cmd->add_option("--start-ns", a->start_ns, "MCAP: only messages logged at or after this time");
   cmd->add_option("--end-ns", a->end_ns, "MCAP: only messages logged before this time");
+  cmd->add_flag("--recover", a->recover,
+                "MCAP: read a file whose summary is missing or cut off (a recording that was not closed) from its "
+                "complete chunks");
   cmd->callback([a] {
     std::shared_ptr<transform::SourceFactory> factory;
     std::string rows_note;
@@ -138,6 +143,7 @@ void AddImportCommand(CLI::App& app) {
       o.timestamp_offset_ns = a->offset_ns;
       o.start_time_ns = a->start_ns;
       o.end_time_ns = a->end_ns;
+      o.recover = a->recover;
       auto made = transform::McapSourceFactory::Make(a->input, std::move(o));
       Check(made.status());
       factory = *made;

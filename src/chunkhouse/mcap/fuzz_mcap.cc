@@ -1,12 +1,14 @@
 // libFuzzer target: arbitrary bytes through the MCAP container reader (every message of the
 // data section, chunks decompressed, then the summary) and the importer (the summary's chunks,
-// attachments and metadata read by offset, turned into chunks). Errors are the expected outcome; a
+// attachments and metadata read by offset, turned into chunks), and the recovery of a summary
+// from the data section. Errors are the expected outcome; a
 // crash, hang, leak or an allocation beyond the limits is a bug.
 #include <arrow/buffer.h>
 #include <arrow/io/memory.h>
 
 #include "chunkhouse/mcap/importer.h"
 #include "chunkhouse/mcap/reader.h"
+#include "chunkhouse/mcap/recover.h"
 
 using namespace chunkhouse;
 
@@ -33,6 +35,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (importer.ok()) {
     for (int i = 0; i < 100000; ++i) {
       auto next = (*importer)->Next();
+      if (!next.ok() || !*next) break;
+    }
+  }
+  // Recovery: the data section scanned record by record, a summary rebuilt from it.
+  (void)mcap::ScanChunkIndex(*source);
+  mcap::ImportOptions recover;
+  recover.recover = true;
+  recover.decoders = std::vector<std::string>{"raw", "metadata", "stats", "recording_info"};
+  auto recovered = mcap::McapImporter::Open(source, recover);
+  if (recovered.ok()) {
+    for (int i = 0; i < 100000; ++i) {
+      auto next = (*recovered)->Next();
       if (!next.ok() || !*next) break;
     }
   }

@@ -13,6 +13,7 @@
 #include "chunkhouse/base/entity_path.h"
 #include "chunkhouse/chunk/ops.h"
 #include "chunkhouse/mcap/columns.h"
+#include "chunkhouse/mcap/recover.h"
 #include "chunkhouse/mcap/ros2_semantic.h"
 
 namespace chunkhouse::mcap {
@@ -75,16 +76,16 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
   std::unique_ptr<McapImporter> m(new McapImporter());
   m->options_ = options;
   auto reader = Reader::Open(std::move(source));
-  if (!reader.ok()) return InvalidArgument("Failed to read MCAP summary: {}", reader.status().message());
-  m->reader_ = std::move(*reader);
-  auto summary = m->reader_->ReadSummary();
-  if (!summary.ok()) return InvalidArgument("Failed to read MCAP summary: {}", summary.status().message());
-  if (!*summary) {
-    return InvalidArgument("Failed to read MCAP summary: {}", m->reader_->file_size() >= 8 + 29 + 8
-                                                                  ? "MCAP file does not contain a summary"
-                                                                  : "Bad magic number");
+  if (!reader.ok()) {
+    if (options.recover) return InvalidArgument("Failed to read MCAP summary: Not an MCAP file: missing start magic");
+    return InvalidArgument("Failed to read MCAP summary: {}", reader.status().message());
   }
-  m->summary_ = std::move(**summary);
+  m->reader_ = std::move(*reader);
+  std::vector<std::string> notes;
+  auto summary = ReadOrReconstructSummary(*m->reader_, options.recover, &m->reconstructed_, &notes);
+  for (const auto& n : notes) m->Warn(n);
+  if (!summary.ok()) return InvalidArgument("Failed to read MCAP summary: {}", summary.status().message());
+  m->summary_ = std::move(*summary);
 
   auto selected = [&](const std::string& d) {
     return !options.decoders || std::find(options.decoders->begin(), options.decoders->end(), d) != options.decoders->end();
@@ -463,16 +464,35 @@ Result<std::shared_ptr<Chunk>> McapImporter::Next() {
   return chunk;
 }
 
-Result<std::pair<uint64_t, uint64_t>> McapImporter::TimeBounds(const std::string& path) {
-  ARROW_ASSIGN_OR_RAISE(auto reader, Reader::Open(path));
-  ARROW_ASSIGN_OR_RAISE(auto summary, reader->ReadSummary());
-  if (!summary) return InvalidArgument("MCAP file does not contain a summary");
-  if (summary->statistics && summary->statistics->message_count > 0) {
-    return std::make_pair(summary->statistics->message_start_time, summary->statistics->message_end_time);
+Result<std::pair<uint64_t, uint64_t>> McapImporter::TimeBounds(const std::string& path, bool recover) {
+  auto reader = Reader::Open(path);
+  if (!reader.ok() && recover) return InvalidArgument("Failed to scan MCAP chunk index: Not an MCAP file: missing start magic");
+  ARROW_RETURN_NOT_OK(reader.status());
+  auto summary = (*reader)->ReadSummary();
+  if (summary.ok() && *summary) {
+    if ((*summary)->statistics && (*summary)->statistics->message_count > 0) {
+      return std::make_pair((*summary)->statistics->message_start_time, (*summary)->statistics->message_end_time);
+    }
+    if ((*summary)->chunk_indexes.empty()) return InvalidArgument("MCAP file contains no messages");
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (const auto& c : (*summary)->chunk_indexes) {
+      lo = std::min(lo, c.message_start_time);
+      hi = std::max(hi, c.message_end_time);
+    }
+    return std::make_pair(lo, hi);
   }
-  if (summary->chunk_indexes.empty()) return InvalidArgument("MCAP file contains no messages");
+  if (!recover) {
+    ARROW_RETURN_NOT_OK(summary.status());
+    return InvalidArgument("MCAP file does not contain a summary");
+  }
+  // Recovering: the chunks' own time ranges, found without decompressing anything.
+  auto scan = ScanChunkIndex(*(*reader)->source());
+  if (!scan.ok()) return InvalidArgument("Failed to scan MCAP chunk index: {}", scan.status().message());
+  ARROW_RETURN_NOT_OK(scan->RejectIfUnrecoverable());
+  const auto usable = scan->Usable();
+  if (usable.empty()) return InvalidArgument("MCAP file contains no messages");
   uint64_t lo = UINT64_MAX, hi = 0;
-  for (const auto& c : summary->chunk_indexes) {
+  for (const auto& c : usable) {
     lo = std::min(lo, c.message_start_time);
     hi = std::max(hi, c.message_end_time);
   }

@@ -31,6 +31,7 @@ struct ImportOptions {
   std::optional<std::vector<std::string>> decoders;  // nullopt: all of them
   std::vector<std::string> include_topic_regex, exclude_topic_regex;
   std::optional<uint64_t> start_time_ns, end_time_ns;  // [start, end) on the raw log_time
+  bool recover = false;  // without a readable summary, rebuild one from the data section (recover.h)
 };
 
 // Every decoder name Rerun knows, sorted (McapReader.available_decoders()).
@@ -53,8 +54,13 @@ class McapImporter {
   // What Rerun would log as warnings so far (each once): messages that failed to decode,
   // channels whose definition cannot be reflected.
   std::vector<std::string> warnings() const;
-  // [min, max] of the messages' log_time (Statistics, else the chunk indexes).
-  static Result<std::pair<uint64_t, uint64_t>> TimeBounds(const std::string& path);
+  // [min, max] of the messages' log_time (Statistics, else the chunk indexes; with `recover` and
+  // no readable summary, the time ranges of the chunks a recovery would keep).
+  static Result<std::pair<uint64_t, uint64_t>> TimeBounds(const std::string& path, bool recover = false);
+  // Whether the summary was rebuilt from the data section (McapInfo.summary_source).
+  bool reconstructed() const { return reconstructed_; }
+  const Summary& summary() const { return summary_; }
+  const Header& header() const { return reader_->header(); }
 
  private:
   McapImporter() = default;
@@ -77,6 +83,7 @@ class McapImporter {
   Summary summary_;
   Runner runners_[kRunners];
   std::map<uint16_t, ros2::MessageSchema> reflected_;  // by channel
+  bool reconstructed_ = false;
   Status deferred_;  // an error Rerun raises at the first chunk (a definition that does not parse)
   size_t next_chunk_ = 0;
   mutable std::mutex warn_mu_;

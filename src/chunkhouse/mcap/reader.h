@@ -128,6 +128,7 @@ class Reader {
 
   const Header& header() const { return header_; }
   const std::string& path() const { return source_->name(); }
+  const std::shared_ptr<io::ReadSource>& source() const { return source_; }
   uint64_t file_size() const { return source_->size(); }
 
   // The next message of the data section in file order (chunks one at a time, each
