@@ -119,7 +119,8 @@ def write_files(out) -> dict:
         w.finish()
     paths["bad_schema"] = path
 
-    # Protobuf (Foxglove's Log): a decoder chunkhouse does not have yet.
+    # Protobuf: Foxglove's Log (its lens chunkhouse does not have yet), every kind of field, a
+    # schema that is not a descriptor set.
     from foxglove_schemas_protobuf.Log_pb2 import Log
     from mcap_protobuf.writer import Writer as ProtobufWriter
 
@@ -132,6 +133,18 @@ def write_files(out) -> dict:
             w.write_message(topic="/log", message=msg, log_time=T0 + i, publish_time=T0 + i)
         w.finish()
     paths["protobuf"] = path
+    import protobuf_fixture
+
+    protobuf_fixture.write(str(out / "protobuf_kinds.mcap"))
+    paths["protobuf_kinds"] = str(out / "protobuf_kinds.mcap")
+    path = str(out / "protobuf_bad_schema.mcap")
+    with open(path, "wb") as f:
+        w = Writer(f)
+        w.start(profile="", library="chunkhouse-test")
+        ch = w.register_channel("/bad", "protobuf", w.register_schema("x.Bad", "protobuf", b"\xff\xff not a descriptor set"))
+        w.add_message(ch, log_time=T0, publish_time=T0, data=b"")
+        w.finish()
+    paths["protobuf_bad_schema"] = path
     # A ROS 2 recording cut short: Imu messages one per chunk, the tail (and summary) lost.
     data = open(paths["ros2/imu_chunks"], "rb").read()
     (out / "ros2_cut.mcap").write_bytes(data[:len(data) * 2 // 3])
@@ -199,6 +212,11 @@ CASES["ros2_lenses_offset"] = _case("ros2/lenses", timestamp_offset_ns=1000)
 CASES["ros2_lenses_without_reflection"] = _case("ros2/lenses", decoders=["ros2msg", "raw"])
 CASES["ros2_image_time_range"] = _case("ros2/image", start_time_ns=T0 + 1000, end_time_ns=T0 + 3000)
 CASES["ros2_reflection_custom"] = _case("reflection")
+CASES["protobuf_kinds"] = _case("protobuf_kinds")
+CASES["protobuf_kinds_only"] = _case("protobuf_kinds", decoders=["protobuf"])
+CASES["protobuf_foxglove_as_struct"] = _case("protobuf", decoders=["protobuf", "raw", "schema", "stats"])
+CASES["protobuf_bad_schema"] = _case("protobuf_bad_schema")
+CASES["protobuf_bad_schema_raw"] = _case("protobuf_bad_schema", decoders=["raw"])
 # recover=True: a summary rebuilt from the data section when the file has none or it cannot be read.
 for _name, _file in [("truncated", "truncated"), ("trunc_mid", "trunc_mid"), ("no_summary", "no_summary"),
                      ("healthy", "raw_zstd"), ("unchunked_truncated", "unchunked_truncated"),
@@ -251,4 +269,4 @@ for _file in ("truncated", "trunc_mid", "no_summary", "raw_zstd", "unchunked_tru
 UNORDERED = {n for n in CASES if not n.startswith("info_")} - {"surface", "missing", "bad_timeline_type", "bad_decoder", "bad_range", "negative_start",
                           "no_summary", "truncated"}
 # Errors whose words come from the file's own reading (arrow-rs/mcap-rs there): the kind and prefix must match.
-PREFIX_ONLY = {"truncated", "no_summary"}
+PREFIX_ONLY = {"truncated", "no_summary", "protobuf_bad_schema"}

@@ -62,12 +62,13 @@ def test_case_matches_rerun(reference, name):
 
 
 def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
-    with pytest.raises(NotImplementedError, match=r"channel '/log' \(protobuf foxglove.Log\) is one Rerun's "
-                                                  r"'protobuf' decoder reads"):
+    with pytest.raises(NotImplementedError, match=r"channel '/log' \(foxglove.Log\) is one Rerun's 'foxglove' lenses "
+                                                  r"turn into archetypes"):
         chx.McapReader(reference["paths"]["protobuf"]).stream()
-    # Without that decoder, the channel is read as raw bytes, as Rerun does.
-    chunks = chx.McapReader(reference["paths"]["protobuf"], decoders=["raw"]).stream().to_chunks()
+    # Without the lenses, the channel is read as a protobuf struct, as Rerun does.
+    chunks = chx.McapReader(reference["paths"]["protobuf"], decoders=["protobuf"]).stream().to_chunks()
     assert [c.entity_path for c in chunks] == ["/log"]
+    assert "foxglove.Log:message" in chunks[0].to_record_batch().schema.names
 
 
 def test_import_command_writes_what_the_reader_streams(reference, tmp_path):

@@ -1,5 +1,6 @@
 """Seeds for fuzz_mcap: small MCAP files written by the `mcap` library (unchunked, chunked with
-zstd, lz4 and no compression, with schemas, channels, metadata and attachments).
+zstd, lz4 and no compression, with schemas, channels, metadata and attachments), and one of
+protobuf messages.
 Usage: python fuzz_mcap_seeds.py OUTDIR"""
 
 import sys
@@ -22,3 +23,9 @@ for name, chunked, compression in (("unchunked", False, CompressionType.NONE), (
         w.add_metadata("m", {"a": "b"})
         w.add_attachment(create_time=0, log_time=0, name="n", media_type="text/plain", data=b"hi")
         w.finish()
+
+# Protobuf: every kind of field Rerun's protobuf decoder lays out (tests/python/protobuf_fixture.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "python"))
+import protobuf_fixture  # noqa: E402
+
+protobuf_fixture.write(str(out / "protobuf.mcap"))

@@ -13,6 +13,7 @@
 #include "chunkhouse/base/entity_path.h"
 #include "chunkhouse/chunk/ops.h"
 #include "chunkhouse/mcap/columns.h"
+#include "chunkhouse/mcap/protobuf_parser.h"
 #include "chunkhouse/mcap/recover.h"
 #include "chunkhouse/mcap/ros2_semantic.h"
 
@@ -127,6 +128,21 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
       if (!parsed->UsesWString()) reflected[channel.topic] = std::move(*parsed);
     }
   }
+  // protobuf reads every descriptor set when it starts: one that does not parse ends the stream.
+  std::map<uint16_t, std::shared_ptr<ProtobufSchema>> protobuf;  // by schema id
+  if (selected("protobuf") && m->deferred_.ok()) {
+    for (const auto& [id, channel] : m->summary_.channels) {
+      auto schema = m->summary_.schemas.find(channel.schema_id);
+      if (channel.schema_id == 0 || schema == m->summary_.schemas.end() || schema->second.encoding != "protobuf") continue;
+      if (protobuf.count(schema->first)) continue;
+      auto parsed = ProtobufSchema::Parse(schema->second.data);
+      if (!parsed.ok()) {
+        m->deferred_ = InvalidArgument("MCAP error: Invalid schema {}: {}", schema->second.name, parsed.status().message());
+        break;
+      }
+      protobuf[schema->first] = std::move(*parsed);
+    }
+  }
   for (const auto& [id, channel] : m->summary_.channels) {
     if (!with_messages.count(id) || !kept(channel.topic)) continue;
     const auto schema = m->summary_.schemas.find(channel.schema_id);
@@ -143,11 +159,16 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
     } else if (s && s->encoding == "ros2msg" && cdr && selected("ros2_reflection") && reflected.count(channel.topic)) {
       m->runners_[kReflection].channels.insert(id);
       m->reflected_[id] = reflected[channel.topic];
-    } else if (s && s->encoding == "protobuf" && selected("protobuf")) {
-      return Unimplemented(
-          "{}: channel '{}' (protobuf {}) is one Rerun's 'protobuf' decoder reads, which chunkhouse does not have yet; "
-          "select decoders without it (e.g. decoders=['raw', 'schema', 'stats']) to read its messages as raw bytes",
-          path, channel.topic, s->name);
+    } else if (s && s->encoding == "protobuf" && selected("protobuf") && protobuf.count(s->id) &&
+               protobuf[s->id]->Find(s->name)) {
+      if (selected("foxglove") && FoxgloveLensSchemas().count(s->name)) {
+        return Unimplemented(
+            "{}: channel '{}' ({}) is one Rerun's 'foxglove' lenses turn into archetypes, which chunkhouse does not "
+            "do yet; leave 'foxglove' out of decoders to read it as a protobuf struct",
+            path, channel.topic, s->name);
+      }
+      m->runners_[kProtobuf].channels.insert(id);
+      m->protobuf_[id] = {protobuf[s->id], protobuf[s->id]->Find(s->name)};
     } else if (selected("raw")) {
       m->runners_[kRaw].channels.insert(id);
     }
@@ -294,6 +315,10 @@ Status McapImporter::FileLevel() {
 
 Result<std::unique_ptr<MessageParser>> McapImporter::ParserFor(int runner, uint16_t channel) const {
   switch (runner) {
+    case kProtobuf: {
+      const auto& [schema, type] = protobuf_.at(channel);
+      return ProtobufParser(schema, type);
+    }
     case kRaw:
       return RawParser();
     case kReflection: {
@@ -342,7 +367,7 @@ Result<std::vector<std::shared_ptr<Chunk>>> McapImporter::DecodeMessages(int run
       auto parser = ParserFor(runner, msg.channel_id);
       if (!parser.ok()) {
         // Rerun logs this and leaves the channel out of this chunk.
-        Warn(fmt::format("Skipping MCAP ROS2 channel '{}' because its schema cannot be reflected: {}",
+        Warn(fmt::format("Skipping MCAP channel '{}' because its schema cannot be reflected: {}",
                          summary_.channels.at(msg.channel_id).topic, parser.status().message()));
         unusable.insert(msg.channel_id);
         continue;

@@ -1,10 +1,10 @@
 #pragma once
 // An MCAP file as chunks, as rerun-sdk 0.36.2's McapReader makes them (notes/mcap.md): the
 // file-level decoders first (attachments, metadata, recording_info, schema, stats), then the
-// message decoders (raw, ros2_reflection, ros2msg) over the chunks the summary lists, with a
-// parser per channel (message_parser.h). A channel that Rerun would hand to a decoder not
-// implemented yet (protobuf, urdf) is refused when the importer opens, naming the channel, so
-// that nothing silently comes out different from Rerun's. The lenses Rerun applies afterwards
+// message decoders (protobuf, raw, ros2_reflection, ros2msg) over the chunks the summary lists,
+// with a parser per channel (message_parser.h). A channel that Rerun would hand to something not
+// implemented yet (the Foxglove lenses, urdf) is refused when the importer opens, naming the
+// channel, so that nothing silently comes out different from Rerun's. The lenses Rerun applies afterwards
 // (ROS 2 String, PoseStamped, ...) are transform/'s (mcap_source.h).
 #include <deque>
 #include <future>
@@ -20,6 +20,7 @@
 #include "chunkhouse/base/status.h"
 #include "chunkhouse/chunk/chunk.h"
 #include "chunkhouse/mcap/message_parser.h"
+#include "chunkhouse/mcap/protobuf_parser.h"
 #include "chunkhouse/mcap/reader.h"
 #include "chunkhouse/mcap/ros2_msg.h"
 
@@ -65,10 +66,10 @@ class McapImporter {
  private:
   McapImporter() = default;
   Status FileLevel();
-  // The message decoders, in the order Rerun runs them (alphabetical; protobuf is not here yet).
+  // The message decoders, in the order Rerun runs them (alphabetical).
   // Rerun runs each over the whole file in turn; here each MCAP chunk is read once and handed to
   // every decoder in that order, so the chunks come in file order (the same chunks; notes/mcap.md §2).
-  enum { kRaw, kReflection, kRos2Msg, kRunners };
+  enum { kProtobuf, kRaw, kReflection, kRos2Msg, kRunners };
   struct Runner {
     std::set<uint16_t> channels;  // the channels this decoder claimed
   };
@@ -83,6 +84,7 @@ class McapImporter {
   Summary summary_;
   Runner runners_[kRunners];
   std::map<uint16_t, ros2::MessageSchema> reflected_;  // by channel
+  std::map<uint16_t, std::pair<std::shared_ptr<const ProtobufSchema>, const google::protobuf::Descriptor*>> protobuf_;
   bool reconstructed_ = false;
   Status deferred_;  // an error Rerun raises at the first chunk (a definition that does not parse)
   size_t next_chunk_ = 0;
