@@ -133,7 +133,13 @@ def write_files(out) -> dict:
             w.write_message(topic="/log", message=msg, log_time=T0 + i, publish_time=T0 + i)
         w.finish()
     paths["protobuf"] = path
+    import foxglove_fixture
     import protobuf_fixture
+
+    foxglove_fixture.write(str(out / "foxglove.mcap"))
+    paths["foxglove"] = str(out / "foxglove.mcap")
+    foxglove_fixture.write_unsupported(str(out / "foxglove_unsupported.mcap"))
+    paths["foxglove_unsupported"] = str(out / "foxglove_unsupported.mcap")
 
     protobuf_fixture.write(str(out / "protobuf_kinds.mcap"))
     paths["protobuf_kinds"] = str(out / "protobuf_kinds.mcap")
@@ -215,6 +221,11 @@ CASES["ros2_reflection_custom"] = _case("reflection")
 CASES["protobuf_kinds"] = _case("protobuf_kinds")
 CASES["protobuf_kinds_only"] = _case("protobuf_kinds", decoders=["protobuf"])
 CASES["protobuf_foxglove_as_struct"] = _case("protobuf", decoders=["protobuf", "raw", "schema", "stats"])
+CASES["foxglove"] = _case("foxglove")
+CASES["foxglove_offset"] = _case("foxglove", timestamp_offset_ns=1000)
+CASES["foxglove_duration"] = _case("foxglove", timeline_type="duration")
+CASES["foxglove_lenses_only"] = _case("foxglove", decoders=["protobuf", "foxglove"])
+CASES["foxglove_unsupported_as_struct"] = _case("foxglove_unsupported", decoders=["protobuf"])
 CASES["protobuf_bad_schema"] = _case("protobuf_bad_schema")
 CASES["protobuf_bad_schema_raw"] = _case("protobuf_bad_schema", decoders=["raw"])
 # recover=True: a summary rebuilt from the data section when the file has none or it cannot be read.

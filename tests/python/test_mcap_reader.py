@@ -62,13 +62,14 @@ def test_case_matches_rerun(reference, name):
 
 
 def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
-    with pytest.raises(NotImplementedError, match=r"channel '/log' \(foxglove.Log\) is one Rerun's 'foxglove' lenses "
-                                                  r"turn into archetypes"):
-        chx.McapReader(reference["paths"]["protobuf"]).stream()
+    path = reference["paths"]["foxglove_unsupported"]
+    with pytest.raises(NotImplementedError, match=r"channel '/raw' \(foxglove.RawImage\) is one Rerun's 'foxglove' "
+                                                  r"lenses turn into archetypes"):
+        chx.McapReader(path).stream()
     # Without the lenses, the channel is read as a protobuf struct, as Rerun does.
-    chunks = chx.McapReader(reference["paths"]["protobuf"], decoders=["protobuf"]).stream().to_chunks()
-    assert [c.entity_path for c in chunks] == ["/log"]
-    assert "foxglove.Log:message" in chunks[0].to_record_batch().schema.names
+    chunks = chx.McapReader(path, decoders=["protobuf"]).stream().to_chunks()
+    assert [c.entity_path for c in chunks] == ["/raw"]
+    assert "foxglove.RawImage:message" in chunks[0].to_record_batch().schema.names
 
 
 def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
@@ -83,11 +84,11 @@ def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     theirs = cases.rerun_verified_description(str(out))
     ours = json.loads(json.dumps(cases.describe(chx.McapReader(reference["paths"]["raw_zstd"]).stream())))
     assert ours == theirs
-    # A channel only a missing decoder reads: refused, and no file is left behind.
-    bad = tmp_path / "protobuf.rrd"
-    proc = subprocess.run([cli, "import", reference["paths"]["protobuf"], "-o", str(bad)], capture_output=True,
-                          text=True)
-    assert proc.returncode == 1 and "channel '/log'" in proc.stderr and not bad.exists()
+    # A channel only a missing lens reads: refused, and no file is left behind.
+    bad = tmp_path / "raw_image.rrd"
+    proc = subprocess.run([cli, "import", reference["paths"]["foxglove_unsupported"], "-o", str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "channel '/raw'" in proc.stderr and not bad.exists()
 
 
 def test_server_serves_mcap_files_as_segments(reference, tmp_path):
@@ -101,7 +102,7 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
     data.mkdir()
     shutil.copy(reference["paths"]["raw_zstd"], data / "raw_zstd.mcap")
     shutil.copy(reference["paths"]["ros2/imu"], data / "imu.mcap")
-    shutil.copy(reference["paths"]["protobuf"], data / "log.mcap")  # needs a decoder we lack: refused, with the reason
+    shutil.copy(reference["paths"]["foxglove_unsupported"], data / "raw.mcap")  # needs a lens we lack: refused, with the reason
     server = Server(cli, "-d", f"m={data}")
     try:
         out = rerun_client(server.address, """
@@ -117,7 +118,7 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
         assert lines[-3] == "['imu', 'raw_zstd']", out
         assert lines[-2].endswith("['/json:McapMessage:data', '/raw/blob:McapMessage:data']"), out
         assert lines[-1] == "4 ['/imu:Scalars:scalars', '/imu_nan:Scalars:scalars', '/imu_negstamp:Scalars:scalars']", out
-        assert "log.mcap" in server.stderr() and "protobuf" in server.stderr()
+        assert "raw.mcap" in server.stderr() and "foxglove" in server.stderr()
     finally:
         assert server.stop() == 0
 
@@ -131,5 +132,6 @@ def test_rrd_print_shows_the_chunks_the_reader_makes(reference):
     assert proc.returncode == 0, proc.stderr
     lines = [line.split()[1] for line in proc.stdout.splitlines() if line.strip().startswith("chunk ")]
     assert lines == [c.entity_path for c in chx.McapReader(path).stream().to_chunks()]
-    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["protobuf"]], capture_output=True, text=True)
-    assert proc.returncode == 1 and "channel '/log'" in proc.stderr
+    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["foxglove_unsupported"]], capture_output=True,
+                          text=True)
+    assert proc.returncode == 1 and "channel '/raw'" in proc.stderr

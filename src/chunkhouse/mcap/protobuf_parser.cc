@@ -53,11 +53,9 @@ const pb::Message* ProtobufSchema::Prototype(const pb::Descriptor* type) const {
 }
 
 const std::set<std::string>& FoxgloveLensSchemas() {
-  static const auto* names = new std::set<std::string>{
-      "foxglove.CameraCalibration", "foxglove.CompressedImage", "foxglove.CompressedVideo", "foxglove.FrameTransform",
-      "foxglove.FrameTransforms",   "foxglove.LocationFix",     "foxglove.LocationFixes",   "foxglove.Log",
-      "foxglove.PointCloud",        "foxglove.PoseInFrame",     "foxglove.PosesInFrame",    "foxglove.RawImage",
-      "foxglove.VoxelGrid"};
+  // Rerun has lenses for 13 Foxglove schemas; transform/mcap_foxglove_lenses.cc has these 9 of them.
+  static const auto* names = new std::set<std::string>{"foxglove.CompressedVideo", "foxglove.PointCloud",
+                                                       "foxglove.RawImage", "foxglove.VoxelGrid"};
   return *names;
 }
 
@@ -71,16 +69,19 @@ const pb::OneofDescriptor* GroupedOneof(const pb::FieldDescriptor* f) {
   return o && o->field_count() > 1 ? o : nullptr;
 }
 
-// The fields of a message as Rerun orders them: each field, a grouped oneof at its first field.
+// The fields of a message as Rerun orders them: by field number, a grouped oneof at its first field.
 struct Grouped {
   const pb::FieldDescriptor* field = nullptr;  // or
   const pb::OneofDescriptor* oneof = nullptr;
 };
 std::vector<Grouped> GroupedFields(const pb::Descriptor* d) {
+  std::vector<const pb::FieldDescriptor*> by_number;
+  for (int i = 0; i < d->field_count(); ++i) by_number.push_back(d->field(i));
+  std::sort(by_number.begin(), by_number.end(),
+            [](const pb::FieldDescriptor* a, const pb::FieldDescriptor* b) { return a->number() < b->number(); });
   std::vector<Grouped> out;
   std::vector<const pb::OneofDescriptor*> seen;
-  for (int i = 0; i < d->field_count(); ++i) {
-    const pb::FieldDescriptor* f = d->field(i);
+  for (const pb::FieldDescriptor* f : by_number) {
     if (const pb::OneofDescriptor* o = GroupedOneof(f)) {
       if (std::find(seen.begin(), seen.end(), o) == seen.end()) {
         seen.push_back(o);

@@ -10,9 +10,9 @@
 #include "chunkhouse/base/status.h"
 #include "chunkhouse/mcap/message_parser.h"
 
-// The Foxglove schemas Rerun's `foxglove` lenses turn into archetypes (foxglove.Log,
-// foxglove.PoseInFrame, ...): until those lenses exist here, such a channel is refused when
-// `foxglove` is selected.
+// The Foxglove schemas Rerun's `foxglove` lenses turn into archetypes whose lenses chunkhouse
+// does not have yet (foxglove.PointCloud, RawImage, VoxelGrid, CompressedVideo): such a channel
+// is refused when `foxglove` is selected.
 #include <set>
 
 namespace google::protobuf {

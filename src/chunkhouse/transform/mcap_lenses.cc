@@ -1,94 +1,17 @@
 #include "chunkhouse/transform/mcap_lenses.h"
 
+#include "chunkhouse/transform/mcap_lens_ops.h"
+
 #include <arrow/array.h>
+
+#include <algorithm>
 #include <arrow/builder.h>
 #include <fmt/format.h>
 
 namespace chunkhouse::transform {
 namespace {
 
-using ArrayPtr = std::shared_ptr<arrow::Array>;
-using Out = Result<std::optional<ArrayPtr>>;
-
-ComponentDescriptor D(std::string archetype, std::string component, std::string type = "") {
-  ComponentDescriptor d;
-  d.archetype = std::move(archetype);
-  d.component = std::move(component);
-  if (!type.empty()) d.component_type = std::move(type);
-  return d;
-}
-
-const char* kFrameType = "rerun.components.TransformFrameId";
-ComponentDescriptor Frame() { return D("rerun.archetypes.CoordinateFrame", "CoordinateFrame:frame", kFrameType); }
-CastTo Auto() { return CastTo{CastTo::Kind::kAuto, nullptr}; }
-
-Result<Selector> S(std::string_view text) { return Selector::Parse(text); }
-
-// A struct field the function needs, of the array type it expects.
-template <typename T>
-Result<std::shared_ptr<T>> Field(const arrow::Array& input, const char* name, const char* context) {
-  if (input.type_id() != arrow::Type::STRUCT) {
-    return InvalidArgument("Type mismatch in {} input: expected StructArray, got {}", context, input.type()->ToString());
-  }
-  auto field = static_cast<const arrow::StructArray&>(input).GetFieldByName(name);
-  if (!field) return InvalidArgument("{}: field `{}` not found", context, name);
-  auto typed = std::dynamic_pointer_cast<T>(field);
-  if (!typed) return InvalidArgument("{}: field `{}` has type {}", context, name, field->type()->ToString());
-  return typed;
-}
-
-// ---- functions the lenses pipe through ----
-
-// Each non-empty string with `suffix` after it; empty strings and nulls as they are.
-SelectorFn SuffixNonEmpty(std::string suffix) {
-  return [suffix](const ArrayPtr& input) -> Out {
-    if (input->type_id() != arrow::Type::STRING) {
-      return InvalidArgument("Type mismatch in string_suffix_nonempty input: expected StringArray, got {}",
-                             input->type()->ToString());
-    }
-    const auto& s = static_cast<const arrow::StringArray&>(*input);
-    arrow::StringBuilder b;
-    for (int64_t i = 0; i < s.length(); ++i) {
-      if (s.IsNull(i)) {
-        ARROW_RETURN_NOT_OK(b.AppendNull());
-      } else {
-        std::string v(s.GetView(i));
-        ARROW_RETURN_NOT_OK(b.Append(v.empty() ? v : v + suffix));
-      }
-    }
-    ARROW_ASSIGN_OR_RAISE(auto out, b.Finish());
-    return std::optional<ArrayPtr>(out);
-  };
-}
-
-// A row-major 3x3 matrix of doubles (a list of 9) as column-major floats.
-Out RowMajor3x3ToColumnMajor(const ArrayPtr& input) {
-  auto list = std::dynamic_pointer_cast<arrow::ListArray>(input);
-  if (!list || list->value_type()->id() != arrow::Type::DOUBLE) {
-    return InvalidArgument("Type mismatch in row_major_3x3_to_column_major input: expected ListArray of Float64, got {}",
-                           input->type()->ToString());
-  }
-  const auto& values = static_cast<const arrow::DoubleArray&>(*list->values());
-  auto floats = std::make_shared<arrow::FloatBuilder>();
-  arrow::FixedSizeListBuilder out(arrow::default_memory_pool(), floats,
-                                  arrow::fixed_size_list(arrow::field("item", arrow::float32(), false), 9));
-  for (int64_t i = 0; i < list->length(); ++i) {
-    if (list->IsNull(i)) {
-      ARROW_RETURN_NOT_OK(out.AppendNull());
-      continue;
-    }
-    if (list->value_length(i) != 9) {
-      return InvalidArgument("row_major_3x3_to_column_major: expected 9 values, got {}", list->value_length(i));
-    }
-    ARROW_RETURN_NOT_OK(out.Append());
-    const int64_t base = list->value_offset(i);
-    for (int c = 0; c < 3; ++c) {
-      for (int r = 0; r < 3; ++r) ARROW_RETURN_NOT_OK(floats->Append(static_cast<float>(values.Value(base + r * 3 + c))));
-    }
-  }
-  ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
-  return std::optional<ArrayPtr>(done);
-}
+using namespace mcap_lens;  // NOLINT
 
 // rcl_interfaces/Log: "[name] msg".
 Out LogText(const ArrayPtr& input) {
@@ -381,13 +304,31 @@ Result<Lens> VoxelGridLens() {
 
 }  // namespace
 
-Result<LensSet> Ros2MsgLenses() {
+Result<std::vector<Lens>> Ros2MsgLenses() {
   std::vector<Lens> lenses;
   for (auto make : {CameraInfoLens, LogLens, MagneticFieldLens, OccupancyGridLens, PoseStampedLens, StringLens, VoxelGridLens}) {
     ARROW_ASSIGN_OR_RAISE(auto lens, make());
     lenses.push_back(std::move(lens));
   }
-  return LensSet::Make(std::move(lenses));
+  return lenses;
+}
+
+Result<std::optional<LensSet>> ImporterLenses(const mcap::ImportOptions& options) {
+  auto selected = [&](const char* d) {
+    return !options.decoders || std::find(options.decoders->begin(), options.decoders->end(), d) != options.decoders->end();
+  };
+  std::vector<Lens> lenses;
+  if (selected("ros2msg")) {
+    ARROW_ASSIGN_OR_RAISE(lenses, Ros2MsgLenses());
+  }
+  if (selected("foxglove")) {
+    ARROW_ASSIGN_OR_RAISE(auto foxglove,
+                          FoxgloveLenses(options.timeline_type == "duration" ? TimeType::kDuration : TimeType::kTimestamp));
+    for (auto& l : foxglove) lenses.push_back(std::move(l));
+  }
+  if (lenses.empty()) return std::nullopt;
+  ARROW_ASSIGN_OR_RAISE(auto set, LensSet::Make(std::move(lenses)));
+  return std::optional<LensSet>(std::move(set));
 }
 
 }  // namespace chunkhouse::transform
