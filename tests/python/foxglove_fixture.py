@@ -1,15 +1,17 @@
 """MCAP files of Foxglove's protobuf schemas (foxglove-schemas-protobuf), for Rerun's `foxglove`
 lenses: `write(path)` writes one message or more of each schema chunkhouse has a lens for;
-`write_unsupported(path)` one whose lens chunkhouse does not have (foxglove.RawImage)."""
+`write_unsupported(path)` one whose lens chunkhouse does not have (foxglove.PointCloud)."""
 
 from foxglove_schemas_protobuf.CameraCalibration_pb2 import CameraCalibration
 from foxglove_schemas_protobuf.CompressedImage_pb2 import CompressedImage
+from foxglove_schemas_protobuf.CompressedVideo_pb2 import CompressedVideo
 from foxglove_schemas_protobuf.FrameTransform_pb2 import FrameTransform
 from foxglove_schemas_protobuf.FrameTransforms_pb2 import FrameTransforms
 from foxglove_schemas_protobuf.LocationFix_pb2 import LocationFix
 from foxglove_schemas_protobuf.LocationFixes_pb2 import LocationFixes
 from foxglove_schemas_protobuf.Log_pb2 import Log
 from foxglove_schemas_protobuf.PoseInFrame_pb2 import PoseInFrame
+from foxglove_schemas_protobuf.PointCloud_pb2 import PointCloud
 from foxglove_schemas_protobuf.PosesInFrame_pb2 import PosesInFrame
 from foxglove_schemas_protobuf.RawImage_pb2 import RawImage
 from mcap_protobuf.writer import Writer
@@ -64,12 +66,22 @@ def write(path):
             w.write_message("/camera/info", _stamp(CameraCalibration(frame_id="cam", width=640, height=480,
                                                                      K=[500.0, 0.0, 320.0, 0.0, 500.0, 240.0, 0.0, 0.0, 1.0]),
                                                    T0 + 90 + i), log_time=T0 + 90 + i, publish_time=T0 + 90 + i)
+        # Raw images: packed rows, padded rows (step > row bytes), a blob longer than the image.
+        for i, (enc, width, height, step, data) in enumerate([
+                ("rgb8", 2, 2, 6, bytes(range(12))), ("mono16", 2, 2, 6, bytes(range(12))),
+                ("mono8", 3, 1, 0, bytes(range(5))), ("32FC1", 1, 1, 4, b"\x00\x00\x80\x3f")]):
+            w.write_message("/camera/raw", _stamp(RawImage(frame_id=["cam", ""][i % 2], width=width, height=height,
+                                                           encoding=enc, step=step, data=data), T0 + 100 + i),
+                            log_time=T0 + 100 + i, publish_time=T0 + 100 + i)
+        for i, fmt in enumerate(["h264", "H265", "av1"]):
+            w.write_message("/camera/video", _stamp(CompressedVideo(frame_id="cam", format=fmt, data=bytes([0, 0, 1, i])),
+                                                    T0 + 110 + i), log_time=T0 + 110 + i, publish_time=T0 + 110 + i)
         w.finish()
 
 
 def write_unsupported(path):
     with open(path, "wb") as fh:
         w = Writer(fh)
-        w.write_message("/raw", _stamp(RawImage(frame_id="cam", width=1, height=1, encoding="mono8", step=1,
-                                                data=b"\x07"), T0), log_time=T0, publish_time=T0)
+        w.write_message("/raw", _stamp(PointCloud(frame_id="lidar", point_stride=4, data=b"\x00\x00\x80\x3f"), T0),
+                        log_time=T0, publish_time=T0)
         w.finish()

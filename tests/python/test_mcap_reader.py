@@ -63,13 +63,13 @@ def test_case_matches_rerun(reference, name):
 
 def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
     path = reference["paths"]["foxglove_unsupported"]
-    with pytest.raises(NotImplementedError, match=r"channel '/raw' \(foxglove.RawImage\) is one Rerun's 'foxglove' "
+    with pytest.raises(NotImplementedError, match=r"channel '/raw' \(foxglove.PointCloud\) is one Rerun's 'foxglove' "
                                                   r"lenses turn into archetypes"):
         chx.McapReader(path).stream()
     # Without the lenses, the channel is read as a protobuf struct, as Rerun does.
     chunks = chx.McapReader(path, decoders=["protobuf"]).stream().to_chunks()
     assert [c.entity_path for c in chunks] == ["/raw"]
-    assert "foxglove.RawImage:message" in chunks[0].to_record_batch().schema.names
+    assert "foxglove.PointCloud:message" in chunks[0].to_record_batch().schema.names
 
 
 def test_import_command_writes_what_the_reader_streams(reference, tmp_path):

@@ -53,9 +53,8 @@ const pb::Message* ProtobufSchema::Prototype(const pb::Descriptor* type) const {
 }
 
 const std::set<std::string>& FoxgloveLensSchemas() {
-  // Rerun has lenses for 13 Foxglove schemas; transform/mcap_foxglove_lenses.cc has these 9 of them.
-  static const auto* names = new std::set<std::string>{"foxglove.CompressedVideo", "foxglove.PointCloud",
-                                                       "foxglove.RawImage", "foxglove.VoxelGrid"};
+  // Rerun has lenses for 13 Foxglove schemas; transform/mcap_foxglove_lenses.cc has all but these.
+  static const auto* names = new std::set<std::string>{"foxglove.PointCloud", "foxglove.VoxelGrid"};
   return *names;
 }
 

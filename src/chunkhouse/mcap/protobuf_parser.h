@@ -11,8 +11,8 @@
 #include "chunkhouse/mcap/message_parser.h"
 
 // The Foxglove schemas Rerun's `foxglove` lenses turn into archetypes whose lenses chunkhouse
-// does not have yet (foxglove.PointCloud, RawImage, VoxelGrid, CompressedVideo): such a channel
-// is refused when `foxglove` is selected.
+// does not have yet (foxglove.PointCloud, VoxelGrid): such a channel is refused when `foxglove`
+// is selected.
 #include <set>
 
 namespace google::protobuf {

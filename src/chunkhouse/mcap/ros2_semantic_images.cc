@@ -8,44 +8,11 @@
 #include <map>
 #include <optional>
 
+#include "chunkhouse/mcap/image_format.h"
 #include "chunkhouse/mcap/ros2_semantic_types.h"
 
 namespace chunkhouse::mcap::semantic {
 namespace {
-
-// Rerun's ImageFormat fields for one ROS encoding; depth: a one-channel encoding (DepthImage).
-struct Format {
-  std::optional<uint8_t> pixel_format, color_model, channel_datatype;
-  bool depth = false;
-};
-
-std::optional<Format> FormatOf(const std::string& encoding) {
-  enum : uint8_t { L = 1, RGB = 2, RGBA = 3, BGR = 4, BGRA = 5 };
-  enum : uint8_t { U8 = 6, I8 = 7, U16 = 8, I16 = 9, I32 = 11, F32 = 34, F64 = 35 };
-  auto color = [](uint8_t model, uint8_t type) { return Format{std::nullopt, model, type, false}; };
-  auto depth = [](uint8_t type) { return Format{std::nullopt, std::nullopt, type, true}; };
-  static const std::map<std::string, Format> kFormats = {
-      {"rgb8", color(RGB, U8)},     {"rgba8", color(RGBA, U8)},   {"bgr8", color(BGR, U8)},
-      {"bgra8", color(BGRA, U8)},   {"rgb16", color(RGB, U16)},   {"rgba16", color(RGBA, U16)},
-      {"bgr16", color(BGR, U16)},   {"bgra16", color(BGRA, U16)}, {"8UC3", color(BGR, U8)},
-      {"yuyv", Format{27, std::nullopt, std::nullopt, false}},    {"yuv422_yuy2", Format{27, std::nullopt, std::nullopt, false}},
-      {"nv12", Format{26, std::nullopt, std::nullopt, false}},
-      {"mono8", Format{std::nullopt, L, U8, true}},               {"mono16", Format{std::nullopt, L, U16, true}},
-      {"8UC1", depth(U8)},          {"8SC1", depth(I8)},          {"16UC1", depth(U16)},
-      {"16SC1", depth(I16)},        {"32SC1", depth(I32)},        {"32FC1", depth(F32)},
-      {"64FC1", depth(F64)}};
-  auto it = kFormats.find(encoding);
-  if (it == kFormats.end()) return std::nullopt;
-  return it->second;
-}
-
-std::shared_ptr<arrow::DataType> ImageFormatType() {
-  return arrow::struct_({arrow::field("width", arrow::uint32(), false), arrow::field("height", arrow::uint32(), false),
-                         arrow::field("pixel_format", arrow::uint8(), true), arrow::field("color_model", arrow::uint8(), true),
-                         arrow::field("channel_datatype", arrow::uint8(), true)});
-}
-
-Status AppendOptional(arrow::UInt8Builder* b, std::optional<uint8_t> v) { return v ? b->Append(*v) : b->AppendNull(); }
 
 Result<std::vector<ParsedChunk>> ImageColumns(const arrow::StructArray& rows, const FinishContext&) {
   ARROW_ASSIGN_OR_RAISE(auto enc_array, Get(rows, "encoding"));
@@ -55,29 +22,21 @@ Result<std::vector<ParsedChunk>> ImageColumns(const arrow::StructArray& rows, co
   const auto& widths = static_cast<const arrow::UInt32Array&>(*width_array);
   const auto& heights = static_cast<const arrow::UInt32Array&>(*height_array);
   auto format_type = ImageFormatType();
-  auto formats = std::make_shared<arrow::StructBuilder>(
-      format_type, arrow::default_memory_pool(),
-      std::vector<std::shared_ptr<arrow::ArrayBuilder>>{
-          std::make_shared<arrow::UInt32Builder>(), std::make_shared<arrow::UInt32Builder>(),
-          std::make_shared<arrow::UInt8Builder>(), std::make_shared<arrow::UInt8Builder>(),
-          std::make_shared<arrow::UInt8Builder>()});
+  std::unique_ptr<arrow::ArrayBuilder> made;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), format_type, &made));
+  std::shared_ptr<arrow::StructBuilder> formats(static_cast<arrow::StructBuilder*>(made.release()));
   arrow::ListBuilder format_list(arrow::default_memory_pool(), formats, arrow::list(arrow::field("item", format_type, true)));
   bool depth = false;
   for (int64_t i = 0; i < rows.length(); ++i) {
     const std::string encoding(encodings.GetView(i));
-    auto f = FormatOf(encoding);
+    auto f = ImageFormatOf(encoding);
     if (!f) {
       return InvalidArgument("Failed to decode image format for encoding '{}' with dimensions {}x{}", encoding,
                              widths.Value(i), heights.Value(i));
     }
     depth = f->depth;  // the last message decides for the whole chunk
     ARROW_RETURN_NOT_OK(format_list.Append());
-    ARROW_RETURN_NOT_OK(formats->Append());
-    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt32Builder*>(formats->field_builder(0))->Append(widths.Value(i)));
-    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt32Builder*>(formats->field_builder(1))->Append(heights.Value(i)));
-    ARROW_RETURN_NOT_OK(AppendOptional(static_cast<arrow::UInt8Builder*>(formats->field_builder(2)), f->pixel_format));
-    ARROW_RETURN_NOT_OK(AppendOptional(static_cast<arrow::UInt8Builder*>(formats->field_builder(3)), f->color_model));
-    ARROW_RETURN_NOT_OK(AppendOptional(static_cast<arrow::UInt8Builder*>(formats->field_builder(4)), f->channel_datatype));
+    ARROW_RETURN_NOT_OK(AppendImageFormat(formats.get(), *f, widths.Value(i), heights.Value(i)));
   }
   ARROW_ASSIGN_OR_RAISE(auto format_column, format_list.Finish());
   ARROW_ASSIGN_OR_RAISE(auto data, Get(rows, "data"));

@@ -1,14 +1,17 @@
 // The Foxglove lenses Rerun's MCAP importer runs when `foxglove` is selected: Foxglove's protobuf
 // schemas (decoded into structs by mcap/protobuf_parser.h) turned into archetypes, each message's
 // `timestamp` becoming a `timestamp` timeline. Implemented: Log, FrameTransform(s),
-// PoseInFrame, PosesInFrame, LocationFix(es), CompressedImage, CameraCalibration
-// (mcap/protobuf_parser.h refuses the others by name).
+// PoseInFrame, PosesInFrame, LocationFix(es), CompressedImage, CompressedVideo, RawImage,
+// CameraCalibration (mcap/protobuf_parser.h refuses the others, PointCloud and VoxelGrid, by name).
 #include <arrow/array.h>
 #include <arrow/builder.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <string>
 
+#include "chunkhouse/mcap/image_format.h"
 #include "chunkhouse/transform/mcap_lens_ops.h"
 #include "chunkhouse/transform/mcap_lenses.h"
 
@@ -152,6 +155,91 @@ Out FoxgloveLogLevel(const ArrayPtr& input) {
   return std::optional<ArrayPtr>(out);
 }
 
+// RawImage's encoding, width and height as Rerun's ImageFormat (an unknown encoding fails the column).
+Out RawImageFormat(const ArrayPtr& input) {
+  const char* ctx = "encoding_to_image_format";
+  ARROW_ASSIGN_OR_RAISE(auto width, Field<arrow::UInt32Array>(*input, "width", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto height, Field<arrow::UInt32Array>(*input, "height", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto encoding, Field<arrow::StringArray>(*input, "encoding", ctx));
+  std::unique_ptr<arrow::ArrayBuilder> made;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), mcap::ImageFormatType(), &made));
+  auto* b = static_cast<arrow::StructBuilder*>(made.get());
+  for (int64_t i = 0; i < input->length(); ++i) {
+    if (encoding->IsNull(i)) {
+      ARROW_RETURN_NOT_OK(b->AppendNull());
+      continue;
+    }
+    auto f = mcap::ImageFormatOf(std::string(encoding->GetView(i)));
+    if (!f) return InvalidArgument("Unexpected value: `{}`", encoding->GetView(i));
+    ARROW_RETURN_NOT_OK(mcap::AppendImageFormat(b, *f, width->Value(i), height->Value(i)));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto out, b->Finish());
+  return std::optional<ArrayPtr>(out);
+}
+
+// RawImage's pixels without row padding: `height` rows of the format's bytes per row, read
+// `step` apart; a blob longer than the image is cut to it.
+Out RawImageBuffer(const ArrayPtr& input) {
+  const char* ctx = "extract_image_buffer";
+  ARROW_ASSIGN_OR_RAISE(auto width, Field<arrow::UInt32Array>(*input, "width", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto height, Field<arrow::UInt32Array>(*input, "height", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto step, Field<arrow::UInt32Array>(*input, "step", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto encoding, Field<arrow::StringArray>(*input, "encoding", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto data, Field<arrow::BinaryArray>(*input, "data", ctx));
+  auto bytes = std::make_shared<arrow::UInt8Builder>();
+  arrow::ListBuilder out(arrow::default_memory_pool(), bytes, arrow::list(arrow::field("item", arrow::uint8(), false)));
+  for (int64_t i = 0; i < input->length(); ++i) {
+    if (input->IsNull(i)) {
+      ARROW_RETURN_NOT_OK(out.AppendNull());
+      continue;
+    }
+    ARROW_RETURN_NOT_OK(out.Append());
+    if (data->IsNull(i)) continue;
+    auto f = mcap::ImageFormatOf(std::string(encoding->GetView(i)));
+    if (!f) return InvalidArgument("Unexpected value: `{}`", encoding->GetView(i));
+    const std::string_view blob = data->GetView(i);
+    const uint64_t h = height->Value(i);
+    const uint64_t total = mcap::NumBytes(*f, width->Value(i), height->Value(i));
+    const uint64_t stride = step->Value(i) > 0 ? step->Value(i) : (h ? blob.size() / h : 0);
+    const uint64_t per_row = h ? total / h : 0;
+    const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
+    if (stride > per_row && h > 0) {
+      if ((h - 1) * stride + per_row > blob.size()) {
+        return InvalidArgument("image of {} rows of {} bytes, {} apart, needs more than the {} bytes given", h, per_row,
+                               stride, blob.size());
+      }
+      for (uint64_t r = 0; r < h; ++r) ARROW_RETURN_NOT_OK(bytes->AppendValues(p + r * stride, static_cast<int64_t>(per_row)));
+    } else {
+      ARROW_RETURN_NOT_OK(bytes->AppendValues(p, static_cast<int64_t>(std::min<uint64_t>(blob.size(), total))));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
+  return std::optional<ArrayPtr>(done);
+}
+
+// A codec name (any case) as Rerun's VideoCodec value (its FourCC).
+Out VideoCodec(const ArrayPtr& input) {
+  if (input->type_id() != arrow::Type::STRING) {
+    return InvalidArgument("Type mismatch in string_to_video_codec input: expected StringArray, got {}", input->type()->ToString());
+  }
+  const auto& s = static_cast<const arrow::StringArray&>(*input);
+  arrow::UInt32Builder b;
+  for (int64_t i = 0; i < s.length(); ++i) {
+    if (s.IsNull(i)) {
+      ARROW_RETURN_NOT_OK(b.AppendNull());
+      continue;
+    }
+    std::string v(s.GetView(i));
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const uint32_t code = v == "h264" ? 0x61766331 : v == "h265" ? 0x68657631 : v == "av1" ? 0x61763031
+                        : v == "vp8" ? 0x76703038 : v == "vp9" ? 0x76703039 : 0;
+    if (code == 0) return InvalidArgument("Unexpected value: expected one of h264, h265, av1, vp8, vp9, got `{}`", s.GetView(i));
+    ARROW_RETURN_NOT_OK(b.Append(code));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto out, b.Finish());
+  return std::optional<ArrayPtr>(out);
+}
+
 struct Ctx {
   TimeType time_type;
 };
@@ -218,6 +306,27 @@ Result<Lens> CompressedImage(const Ctx& c) {
       .ToComponent(D(a, "EncodedImage:blob", "rerun.components.Blob"), data.Pipe(BinaryToListUInt8));
 }
 
+Result<Lens> RawImage(const Ctx& c) {
+  ARROW_ASSIGN_OR_RAISE(auto lens, WithTime(Lens::Derive("foxglove.RawImage:message"), c));
+  ARROW_ASSIGN_OR_RAISE(auto frame, S(".frame_id"));
+  ARROW_ASSIGN_OR_RAISE(auto whole, S("."));
+  const std::string a = "rerun.archetypes.Image";
+  return lens.ToComponent(Frame(), frame.Pipe(SuffixNonEmpty("_image_plane")))
+      .ToComponent(D(a, "Image:format", "rerun.components.ImageFormat"), whole.Pipe(RawImageFormat))
+      .ToComponent(D(a, "Image:buffer", "rerun.components.ImageBuffer"), whole.Pipe(RawImageBuffer));
+}
+
+Result<Lens> CompressedVideo(const Ctx& c) {
+  ARROW_ASSIGN_OR_RAISE(auto lens, WithTime(Lens::Derive("foxglove.CompressedVideo:message"), c));
+  ARROW_ASSIGN_OR_RAISE(auto frame, S(".frame_id"));
+  ARROW_ASSIGN_OR_RAISE(auto format, S(".format"));
+  ARROW_ASSIGN_OR_RAISE(auto data, S(".data"));
+  const std::string a = "rerun.archetypes.VideoStream";
+  return lens.ToComponent(Frame(), frame.Pipe(SuffixNonEmpty("_image_plane")))
+      .ToComponent(D(a, "VideoStream:codec", "rerun.components.VideoCodec"), format.Pipe(VideoCodec))
+      .ToComponent(D(a, "VideoStream:sample", "rerun.components.VideoSample"), data.Pipe(BinaryToListUInt8));
+}
+
 Result<Lens> CameraCalibration(const Ctx& c) {
   ARROW_ASSIGN_OR_RAISE(auto lens, WithTime(Lens::Derive("foxglove.CameraCalibration:message"), c));
   ARROW_ASSIGN_OR_RAISE(auto frame, S(".frame_id"));
@@ -235,11 +344,13 @@ Result<Lens> CameraCalibration(const Ctx& c) {
 Result<std::vector<Lens>> FoxgloveLenses(TimeType time_type) {
   const Ctx c{time_type};
   std::vector<Lens> out;
-  for (auto made : {CameraCalibration(c), CompressedImage(c), Transforms(c, "foxglove.FrameTransform:message", ""),
+  for (auto made : {CameraCalibration(c), CompressedImage(c), CompressedVideo(c),
+                    Transforms(c, "foxglove.FrameTransform:message", ""),
                     Transforms(c, "foxglove.FrameTransforms:message", ".transforms[]"),
                     Fixes(c, "foxglove.LocationFix:message", "", false),
                     Fixes(c, "foxglove.LocationFixes:message", ".fixes[]", true), Log(c),
-                    Poses(c, "foxglove.PoseInFrame:message", ".pose"), Poses(c, "foxglove.PosesInFrame:message", ".poses[]")}) {
+                    Poses(c, "foxglove.PoseInFrame:message", ".pose"), Poses(c, "foxglove.PosesInFrame:message", ".poses[]"),
+                    RawImage(c)}) {
     ARROW_ASSIGN_OR_RAISE(auto lens, std::move(made));
     out.push_back(std::move(lens));
   }
