@@ -1,6 +1,8 @@
 """MCAP files of Foxglove's protobuf schemas (foxglove-schemas-protobuf), for Rerun's `foxglove`
 lenses: `write(path)` writes one message or more of each schema chunkhouse has a lens for;
-`write_unsupported(path)` one whose lens chunkhouse does not have (foxglove.PointCloud)."""
+`write_point_clouds(path)` point clouds and voxel grids (packed element fields)."""
+import struct
+
 
 from foxglove_schemas_protobuf.CameraCalibration_pb2 import CameraCalibration
 from foxglove_schemas_protobuf.CompressedImage_pb2 import CompressedImage
@@ -12,7 +14,9 @@ from foxglove_schemas_protobuf.LocationFixes_pb2 import LocationFixes
 from foxglove_schemas_protobuf.Log_pb2 import Log
 from foxglove_schemas_protobuf.PoseInFrame_pb2 import PoseInFrame
 from foxglove_schemas_protobuf.PointCloud_pb2 import PointCloud
+from foxglove_schemas_protobuf.PackedElementField_pb2 import PackedElementField
 from foxglove_schemas_protobuf.PosesInFrame_pb2 import PosesInFrame
+from foxglove_schemas_protobuf.VoxelGrid_pb2 import VoxelGrid
 from foxglove_schemas_protobuf.RawImage_pb2 import RawImage
 from mcap_protobuf.writer import Writer
 
@@ -79,9 +83,40 @@ def write(path):
         w.finish()
 
 
-def write_unsupported(path):
+def _field(name, offset, numeric_type):
+    return PackedElementField(name=name, offset=offset, type=numeric_type)
+
+
+def write_point_clouds(path):
+    F32, U8, I16, F64, U16 = 7, 1, 4, 8, 3
     with open(path, "wb") as fh:
         w = Writer(fh)
-        w.write_message("/raw", _stamp(PointCloud(frame_id="lidar", point_stride=4, data=b"\x00\x00\x80\x3f"), T0),
-                        log_time=T0, publish_time=T0)
+        # xyz as float32 + rgba as uint8, a trailing partial point.
+        data = b"".join(struct.pack("<fffBBBB", i, -i, 0.5 * i, 255, 128 * (i % 2), 0, 200) for i in range(3)) + b"\x01"
+        pc = PointCloud(frame_id="lidar", point_stride=16, data=data, pose=_pose(1.0),
+                        fields=[_field("x", 0, F32), _field("y", 4, F32), _field("z", 8, F32), _field("red", 12, U8),
+                                _field("green", 13, U8), _field("blue", 14, U8), _field("alpha", 15, U8)])
+        w.write_message("/cloud", _stamp(pc, T0), log_time=T0, publish_time=T0)
+        # int16 xyz, float64 colours without alpha, no pose; a field past the point's end.
+        data = b"".join(struct.pack("<hhhdddH", i, 2 * i, -3, 0.5, 2.0, -1.0, 7) for i in range(2))
+        pc = PointCloud(frame_id="", point_stride=32, data=data,
+                        fields=[_field("x", 0, I16), _field("y", 2, I16), _field("z", 4, I16), _field("red", 6, F64),
+                                _field("green", 14, F64), _field("blue", 22, F64), _field("w", 31, U16)])
+        w.write_message("/cloud", _stamp(pc, T0 + 1), log_time=T0 + 1, publish_time=T0 + 1)
+        # no z: positions null; no stride.
+        w.write_message("/cloud", _stamp(PointCloud(frame_id="lidar", point_stride=12, data=bytes(24),
+                                                    fields=[_field("x", 0, F32), _field("y", 4, F32)]), T0 + 2),
+                        log_time=T0 + 2, publish_time=T0 + 2)
+        w.write_message("/cloud", _stamp(PointCloud(frame_id="lidar", point_stride=0, data=bytes(8),
+                                                    fields=[_field("x", 0, F32)]), T0 + 3),
+                        log_time=T0 + 3, publish_time=T0 + 3)
+        # Voxel grids: 2 slices of 2x3 cells of one byte of colour each, padded rows.
+        cells = bytes([10 * k for k in range(16)])
+        vg = VoxelGrid(frame_id="map", row_count=2, column_count=3, cell_size={"x": 0.1, "y": 0.1, "z": 0.2},
+                       slice_stride=8, row_stride=4, cell_stride=1, pose=_pose(0.0),
+                       fields=[_field("red", 0, U8), _field("green", 0, U8), _field("blue", 0, U8)], data=cells)
+        w.write_message("/voxels", _stamp(vg, T0 + 4), log_time=T0 + 4, publish_time=T0 + 4)
+        vg = VoxelGrid(frame_id="map", row_count=1, column_count=2, cell_size={"x": 1, "y": 1, "z": 1}, slice_stride=0,
+                       row_stride=2, cell_stride=1, data=b"\x01\x02")
+        w.write_message("/voxels", _stamp(vg, T0 + 5), log_time=T0 + 5, publish_time=T0 + 5)
         w.finish()

@@ -119,8 +119,8 @@ def write_files(out) -> dict:
         w.finish()
     paths["bad_schema"] = path
 
-    # Protobuf: Foxglove's Log (its lens chunkhouse does not have yet), every kind of field, a
-    # schema that is not a descriptor set.
+    # Protobuf: Foxglove's schemas (and their lenses), every kind of field, a schema that is not a
+    # descriptor set.
     from foxglove_schemas_protobuf.Log_pb2 import Log
     from mcap_protobuf.writer import Writer as ProtobufWriter
 
@@ -138,8 +138,19 @@ def write_files(out) -> dict:
 
     foxglove_fixture.write(str(out / "foxglove.mcap"))
     paths["foxglove"] = str(out / "foxglove.mcap")
-    foxglove_fixture.write_unsupported(str(out / "foxglove_unsupported.mcap"))
-    paths["foxglove_unsupported"] = str(out / "foxglove_unsupported.mcap")
+    foxglove_fixture.write_point_clouds(str(out / "foxglove_points.mcap"))
+    paths["foxglove_points"] = str(out / "foxglove_points.mcap")
+    # A robot description (read by Rerun's `urdf` decoder, which chunkhouse does not have).
+    path = str(out / "urdf.mcap")
+    with open(path, "wb") as f:
+        w = Writer(f)
+        w.start(profile="ros2", library="chunkhouse-test")
+        typ = "std_msgs/msg/String"
+        ch = w.register_channel("/robot_description", "cdr", w.register_schema(typ, "ros2msg", b"string data\n"))
+        enc = serialize_dynamic(typ, "string data\n")[typ]
+        w.add_message(ch, log_time=T0, publish_time=T0, data=enc({"data": "<robot name='r'/>"}))
+        w.finish()
+    paths["urdf"] = path
 
     protobuf_fixture.write(str(out / "protobuf_kinds.mcap"))
     paths["protobuf_kinds"] = str(out / "protobuf_kinds.mcap")
@@ -225,7 +236,9 @@ CASES["foxglove"] = _case("foxglove")
 CASES["foxglove_offset"] = _case("foxglove", timestamp_offset_ns=1000)
 CASES["foxglove_duration"] = _case("foxglove", timeline_type="duration")
 CASES["foxglove_lenses_only"] = _case("foxglove", decoders=["protobuf", "foxglove"])
-CASES["foxglove_unsupported_as_struct"] = _case("foxglove_unsupported", decoders=["protobuf"])
+CASES["foxglove_points"] = _case("foxglove_points")
+CASES["foxglove_points_as_struct"] = _case("foxglove_points", decoders=["protobuf"])
+CASES["urdf_left_out"] = _case("urdf", decoders=["ros2_reflection", "ros2msg", "schema"])
 CASES["protobuf_bad_schema"] = _case("protobuf_bad_schema")
 CASES["protobuf_bad_schema_raw"] = _case("protobuf_bad_schema", decoders=["raw"])
 # recover=True: a summary rebuilt from the data section when the file has none or it cannot be read.

@@ -62,14 +62,14 @@ def test_case_matches_rerun(reference, name):
 
 
 def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
-    path = reference["paths"]["foxglove_unsupported"]
-    with pytest.raises(NotImplementedError, match=r"channel '/raw' \(foxglove.PointCloud\) is one Rerun's 'foxglove' "
-                                                  r"lenses turn into archetypes"):
+    path = reference["paths"]["urdf"]
+    with pytest.raises(NotImplementedError, match=r"channel '/robot_description' holds a robot description, which "
+                                                  r"Rerun's 'urdf' decoder reads"):
         chx.McapReader(path).stream()
-    # Without the lenses, the channel is read as a protobuf struct, as Rerun does.
-    chunks = chx.McapReader(path, decoders=["protobuf"]).stream().to_chunks()
-    assert [c.entity_path for c in chunks] == ["/raw"]
-    assert "foxglove.PointCloud:message" in chunks[0].to_record_batch().schema.names
+    # Without that decoder, the channel is read as a ROS 2 String, as Rerun does.
+    chunks = chx.McapReader(path, decoders=["ros2_reflection", "ros2msg"]).stream().to_chunks()
+    assert [c.entity_path for c in chunks] == ["/robot_description"]
+    assert "TextDocument:text" in chunks[0].to_record_batch().schema.names
 
 
 def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
@@ -85,10 +85,9 @@ def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     ours = json.loads(json.dumps(cases.describe(chx.McapReader(reference["paths"]["raw_zstd"]).stream())))
     assert ours == theirs
     # A channel only a missing lens reads: refused, and no file is left behind.
-    bad = tmp_path / "raw_image.rrd"
-    proc = subprocess.run([cli, "import", reference["paths"]["foxglove_unsupported"], "-o", str(bad)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 1 and "channel '/raw'" in proc.stderr and not bad.exists()
+    bad = tmp_path / "urdf.rrd"
+    proc = subprocess.run([cli, "import", reference["paths"]["urdf"], "-o", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "channel '/robot_description'" in proc.stderr and not bad.exists()
 
 
 def test_server_serves_mcap_files_as_segments(reference, tmp_path):
@@ -102,7 +101,7 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
     data.mkdir()
     shutil.copy(reference["paths"]["raw_zstd"], data / "raw_zstd.mcap")
     shutil.copy(reference["paths"]["ros2/imu"], data / "imu.mcap")
-    shutil.copy(reference["paths"]["foxglove_unsupported"], data / "raw.mcap")  # needs a lens we lack: refused, with the reason
+    shutil.copy(reference["paths"]["urdf"], data / "urdf.mcap")  # needs a decoder we lack: refused, with the reason
     server = Server(cli, "-d", f"m={data}")
     try:
         out = rerun_client(server.address, """
@@ -118,7 +117,7 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
         assert lines[-3] == "['imu', 'raw_zstd']", out
         assert lines[-2].endswith("['/json:McapMessage:data', '/raw/blob:McapMessage:data']"), out
         assert lines[-1] == "4 ['/imu:Scalars:scalars', '/imu_nan:Scalars:scalars', '/imu_negstamp:Scalars:scalars']", out
-        assert "raw.mcap" in server.stderr() and "foxglove" in server.stderr()
+        assert "urdf.mcap" in server.stderr() and "urdf" in server.stderr()
     finally:
         assert server.stop() == 0
 
@@ -132,6 +131,5 @@ def test_rrd_print_shows_the_chunks_the_reader_makes(reference):
     assert proc.returncode == 0, proc.stderr
     lines = [line.split()[1] for line in proc.stdout.splitlines() if line.strip().startswith("chunk ")]
     assert lines == [c.entity_path for c in chx.McapReader(path).stream().to_chunks()]
-    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["foxglove_unsupported"]], capture_output=True,
-                          text=True)
-    assert proc.returncode == 1 and "channel '/raw'" in proc.stderr
+    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["urdf"]], capture_output=True, text=True)
+    assert proc.returncode == 1 and "channel '/robot_description'" in proc.stderr

@@ -1,7 +1,7 @@
 """McapReader, mirroring `rerun.experimental.McapReader` (Rerun 0.36.2). The container, the
 file-level decoders and `raw` run in C++ (src/chunkhouse/mcap); behaviour and texts:
-notes/mcap.md and notes/ros2msg.md. Channels Rerun hands to the protobuf or urdf decoders are
-refused (NotImplementedError naming the channel) until those decoders exist here."""
+notes/mcap.md and notes/ros2msg.md. A robot description, which Rerun's urdf decoder reads, is
+refused (NotImplementedError naming the channel) until that decoder exists here."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class McapReader:
 
     @staticmethod
     def available_decoders() -> list[str]:
-        """Every MCAP decoder identifier Rerun knows (chunkhouse implements all but `protobuf`, `foxglove` and `urdf`)."""
+        """Every MCAP decoder identifier Rerun knows (chunkhouse implements all but `urdf`)."""
         return list(_core.mcap_available_decoders())
 
     @property

@@ -102,7 +102,7 @@ void AddImportCommand(CLI::App& app) {
       "import",
       "Convert a Parquet or MCAP file into an .rrd recording, as rerun-sdk's ParquetReader / McapReader read it "
       "(Parquet: 1,024-row chunks, one entity per column group; MCAP: the file-level decoders, raw messages, ROS 2 "
-      "messages by reflection and the 16 types Rerun converts into archetypes)");
+      "and protobuf messages, with the archetypes Rerun makes of ROS 2 and Foxglove types)");
   cmd->add_option("file", a->input, "The .parquet or .mcap file")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output, "The .rrd file to write")->required();
   cmd->add_option("--application-id", a->application_id, "The recording's application id (default: the file's name)");
@@ -120,8 +120,8 @@ void AddImportCommand(CLI::App& app) {
                   "A column to use as a timeline: COLUMN:KIND[:UNIT], KIND timestamp|duration|sequence, UNIT (what the "
                   "stored numbers count) ns|us|ms|s; without one, a row_index timeline numbers the rows");
   cmd->add_option("--decoders", a->decoders,
-                  "MCAP: the decoders to run (default: all; chunkhouse has all of Rerun's but protobuf, foxglove and "
-                  "urdf, and refuses a file that needs one of those unless it is left out)");
+                  "MCAP: the decoders to run (default: all; chunkhouse has all of Rerun's but urdf, and refuses a "
+                  "file with a robot description unless urdf is left out)");
   cmd->add_option("--include-topic", a->include_topics, "MCAP: only topics matching this regex (repeatable)");
   cmd->add_option("--exclude-topic", a->exclude_topics, "MCAP: leave out topics matching this regex (repeatable)");
   cmd->add_option("--timeline-type", a->timeline_type, "MCAP: timestamp or duration")->capture_default_str();

@@ -161,18 +161,25 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
       m->reflected_[id] = reflected[channel.topic];
     } else if (s && s->encoding == "protobuf" && selected("protobuf") && protobuf.count(s->id) &&
                protobuf[s->id]->Find(s->name)) {
-      if (selected("foxglove") && FoxgloveLensSchemas().count(s->name)) {
-        return Unimplemented(
-            "{}: channel '{}' ({}) is one Rerun's 'foxglove' lenses turn into archetypes, which chunkhouse does not "
-            "do yet; leave 'foxglove' out of decoders to read it as a protobuf struct",
-            path, channel.topic, s->name);
-      }
       m->runners_[kProtobuf].channels.insert(id);
       m->protobuf_[id] = {protobuf[s->id], protobuf[s->id]->Find(s->name)};
     } else if (selected("raw")) {
       m->runners_[kRaw].channels.insert(id);
     }
     // else: no decoder takes it; left out, as Rerun does
+  }
+  // Rerun's `urdf` decoder reads robot descriptions (std_msgs/String on a robot_description topic).
+  if (selected("urdf")) {
+    for (const auto& [id, channel] : m->summary_.channels) {
+      const auto schema = m->summary_.schemas.find(channel.schema_id);
+      if (kept(channel.topic) && channel.topic.find("robot_description") != std::string::npos &&
+          schema != m->summary_.schemas.end() && schema->second.name == "std_msgs/msg/String" &&
+          schema->second.encoding == "ros2msg") {
+        return Unimplemented("{}: channel '{}' holds a robot description, which Rerun's 'urdf' decoder reads and "
+                             "chunkhouse does not yet; leave 'urdf' out of decoders",
+                             path, channel.topic);
+      }
+    }
   }
   ARROW_RETURN_NOT_OK(m->FileLevel());
   // The schema decoder's chunks, for the channels a message decoder reads or that passed the filter.

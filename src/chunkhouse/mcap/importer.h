@@ -2,10 +2,10 @@
 // An MCAP file as chunks, as rerun-sdk 0.36.2's McapReader makes them (notes/mcap.md): the
 // file-level decoders first (attachments, metadata, recording_info, schema, stats), then the
 // message decoders (protobuf, raw, ros2_reflection, ros2msg) over the chunks the summary lists,
-// with a parser per channel (message_parser.h). A channel that Rerun would hand to something not
-// implemented yet (the Foxglove lenses, urdf) is refused when the importer opens, naming the
-// channel, so that nothing silently comes out different from Rerun's. The lenses Rerun applies afterwards
-// (ROS 2 String, PoseStamped, ...) are transform/'s (mcap_source.h).
+// with a parser per channel (message_parser.h). A robot description, which Rerun's `urdf`
+// decoder reads and chunkhouse does not yet, is refused when the importer opens, naming the
+// channel, so that nothing silently comes out different from Rerun's. The lenses Rerun applies
+// afterwards (ROS 2 and Foxglove types into archetypes) are transform/'s (mcap_source.h).
 #include <deque>
 #include <future>
 #include <map>

@@ -52,11 +52,6 @@ const pb::Message* ProtobufSchema::Prototype(const pb::Descriptor* type) const {
   return state_->factory.GetPrototype(type);
 }
 
-const std::set<std::string>& FoxgloveLensSchemas() {
-  // Rerun has lenses for 13 Foxglove schemas; transform/mcap_foxglove_lenses.cc has all but these.
-  static const auto* names = new std::set<std::string>{"foxglove.PointCloud", "foxglove.VoxelGrid"};
-  return *names;
-}
 
 namespace {
 

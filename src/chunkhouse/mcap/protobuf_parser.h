@@ -10,10 +10,6 @@
 #include "chunkhouse/base/status.h"
 #include "chunkhouse/mcap/message_parser.h"
 
-// The Foxglove schemas Rerun's `foxglove` lenses turn into archetypes whose lenses chunkhouse
-// does not have yet (foxglove.PointCloud, VoxelGrid): such a channel is refused when `foxglove`
-// is selected.
-#include <set>
 
 namespace google::protobuf {
 class Descriptor;
@@ -40,8 +36,6 @@ class ProtobufSchema {
   ProtobufSchema();
   std::unique_ptr<State> state_;
 };
-
-const std::set<std::string>& FoxgloveLensSchemas();
 
 // A parser for one message type; fails for a type that contains itself (Rerun's reader crashes
 // on those; here the channel is left out with a warning).

@@ -2,12 +2,16 @@
 // schemas (decoded into structs by mcap/protobuf_parser.h) turned into archetypes, each message's
 // `timestamp` becoming a `timestamp` timeline. Implemented: Log, FrameTransform(s),
 // PoseInFrame, PosesInFrame, LocationFix(es), CompressedImage, CompressedVideo, RawImage,
-// CameraCalibration (mcap/protobuf_parser.h refuses the others, PointCloud and VoxelGrid, by name).
+// CameraCalibration, PointCloud and VoxelGrid: all 13 of Rerun 0.36.2's.
 #include <arrow/array.h>
 #include <arrow/builder.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <vector>
 #include <cmath>
 #include <string>
 
@@ -240,6 +244,199 @@ Out VideoCodec(const ArrayPtr& input) {
   return std::optional<ArrayPtr>(out);
 }
 
+// ---- Foxglove's packed element fields (PointCloud, VoxelGrid): named fields of a numeric type
+// at an offset in each element of a little-endian byte buffer ----
+
+struct Packed {
+  uint64_t offset = 0;
+  int32_t type = 0;  // 1 uint8, 2 int8, 3 uint16, 4 int16, 5 uint32, 6 int32, 7 float32, 8 float64
+};
+
+uint64_t PackedSize(int32_t type) {
+  static const uint64_t kSizes[] = {0, 1, 1, 2, 2, 4, 4, 4, 8};
+  return type >= 1 && type <= 8 ? kSizes[type] : 0;
+}
+
+template <typename T>
+T ReadLe(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+// A value as a double; nullopt when it runs past the data.
+std::optional<double> ReadPacked(std::string_view data, uint64_t at, int32_t type) {
+  if (at > data.size() || data.size() - at < PackedSize(type)) return std::nullopt;
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data()) + at;
+  switch (type) {
+    case 1: return p[0];
+    case 2: return static_cast<int8_t>(p[0]);
+    case 3: return ReadLe<uint16_t>(p);
+    case 4: return ReadLe<int16_t>(p);
+    case 5: return ReadLe<uint32_t>(p);
+    case 6: return ReadLe<int32_t>(p);
+    case 7: return ReadLe<float>(p);
+    default: return ReadLe<double>(p);
+  }
+}
+
+// A colour channel as a byte: integers saturate into 0..255, floats are 0..1 scaled.
+uint8_t ChannelByte(std::optional<double> v, int32_t type) {
+  if (!v || std::isnan(*v)) return 0;
+  if (type == 7 || type == 8) {
+    const double scaled = std::clamp((type == 7 ? static_cast<double>(static_cast<float>(*v) * 255.0f) : *v * 255.0), 0.0, 255.0);
+    return static_cast<uint8_t>(scaled);
+  }
+  return static_cast<uint8_t>(std::clamp(*v, 0.0, 255.0));
+}
+
+// The named fields of one element's `fields` list (the first of each name); nullopt entries for
+// names not there, all nullopt when the list lacks its name/offset/type columns.
+Result<std::vector<std::optional<Packed>>> FindPacked(const arrow::Array& fields, const std::vector<std::string>& names) {
+  std::vector<std::optional<Packed>> out(names.size());
+  if (fields.type_id() != arrow::Type::STRUCT) return out;
+  const auto& s = static_cast<const arrow::StructArray&>(fields);
+  auto name = std::dynamic_pointer_cast<arrow::StringArray>(s.GetFieldByName("name"));
+  auto offset = std::dynamic_pointer_cast<arrow::UInt32Array>(s.GetFieldByName("offset"));
+  auto type_struct = std::dynamic_pointer_cast<arrow::StructArray>(s.GetFieldByName("type"));
+  auto type = type_struct ? std::dynamic_pointer_cast<arrow::Int32Array>(type_struct->GetFieldByName("value")) : nullptr;
+  if (!name || !offset || !type) return out;
+  for (size_t n = 0; n < names.size(); ++n) {
+    for (int64_t i = 0; i < name->length(); ++i) {
+      if (name->IsNull(i) || name->GetView(i) != names[n]) continue;
+      if (PackedSize(type->Value(i)) == 0) return InvalidArgument("unknown NumericType value: {}", type->Value(i));
+      out[n] = Packed{offset->Value(i), type->Value(i)};
+      break;
+    }
+  }
+  return out;
+}
+
+// The element list of row i (or nullopt when Rerun makes the row null).
+struct PackedRow {
+  std::string_view data;
+  std::shared_ptr<arrow::Array> fields;
+};
+Result<std::vector<std::optional<PackedRow>>> PackedRows(const ArrayPtr& input, const char* ctx, bool need_fields) {
+  ARROW_ASSIGN_OR_RAISE(auto data, Field<arrow::BinaryArray>(*input, "data", ctx));
+  std::shared_ptr<arrow::ListArray> fields;
+  if (need_fields) {
+    ARROW_ASSIGN_OR_RAISE(fields, Field<arrow::ListArray>(*input, "fields", ctx));
+  }
+  std::vector<std::optional<PackedRow>> rows(static_cast<size_t>(input->length()));
+  for (int64_t i = 0; i < input->length(); ++i) {
+    if (input->IsNull(i) || data->IsNull(i) || (fields && fields->IsNull(i))) continue;
+    rows[static_cast<size_t>(i)] = PackedRow{data->GetView(i), fields ? fields->value_slice(i) : nullptr};
+  }
+  return rows;
+}
+
+// PointCloud: x, y, z of each whole point as floats (a row is null without all three or a stride).
+Out PackedPositions(const ArrayPtr& input) {
+  ARROW_ASSIGN_OR_RAISE(auto stride, Field<arrow::UInt32Array>(*input, "point_stride", "extract_positions"));
+  ARROW_ASSIGN_OR_RAISE(auto rows, PackedRows(input, "extract_positions", true));
+  auto floats = std::make_shared<arrow::FloatBuilder>();
+  auto points = std::make_shared<arrow::FixedSizeListBuilder>(arrow::default_memory_pool(), floats,
+                                                              arrow::fixed_size_list(arrow::field("item", arrow::float32(), false), 3));
+  arrow::ListBuilder out(arrow::default_memory_pool(), points);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const uint64_t step = stride->Value(static_cast<int64_t>(i));
+    if (!rows[i] || step == 0) {
+      ARROW_RETURN_NOT_OK(out.AppendNull());
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto xyz, FindPacked(*rows[i]->fields, {"x", "y", "z"}));
+    if (!xyz[0] || !xyz[1] || !xyz[2]) {
+      ARROW_RETURN_NOT_OK(out.AppendNull());
+      continue;
+    }
+    ARROW_RETURN_NOT_OK(out.Append());
+    for (uint64_t base = 0; base + step <= rows[i]->data.size(); base += step) {
+      ARROW_RETURN_NOT_OK(points->Append());
+      for (const auto& f : xyz) {
+        auto v = ReadPacked(rows[i]->data, base + f->offset, f->type);
+        ARROW_RETURN_NOT_OK(floats->Append(v ? static_cast<float>(*v) : 0.0f));
+      }
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
+  return std::optional<ArrayPtr>(done);
+}
+
+// red, green, blue (and alpha, else opaque) of each whole element as 0xRRGGBBAA.
+SelectorFn PackedColors(const char* stride_field) {
+  return [stride_field](const ArrayPtr& input) -> Out {
+    ARROW_ASSIGN_OR_RAISE(auto stride, Field<arrow::UInt32Array>(*input, stride_field, "extract_colors"));
+    ARROW_ASSIGN_OR_RAISE(auto rows, PackedRows(input, "extract_colors", true));
+    auto colors = std::make_shared<arrow::UInt32Builder>();
+    arrow::ListBuilder out(arrow::default_memory_pool(), colors);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const uint64_t step = stride->Value(static_cast<int64_t>(i));
+      if (!rows[i] || step == 0) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      ARROW_ASSIGN_OR_RAISE(auto rgba, FindPacked(*rows[i]->fields, {"red", "green", "blue", "alpha"}));
+      if (!rgba[0] || !rgba[1] || !rgba[2]) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      ARROW_RETURN_NOT_OK(out.Append());
+      for (uint64_t base = 0; base + step <= rows[i]->data.size(); base += step) {
+        uint32_t c = 0;
+        for (size_t k = 0; k < 3; ++k) {
+          c = c << 8 | ChannelByte(ReadPacked(rows[i]->data, base + rgba[k]->offset, rgba[k]->type), rgba[k]->type);
+        }
+        const uint8_t a = rgba[3] ? ChannelByte(ReadPacked(rows[i]->data, base + rgba[3]->offset, rgba[3]->type), rgba[3]->type) : 255;
+        ARROW_RETURN_NOT_OK(colors->Append(c << 8 | a));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
+    return std::optional<ArrayPtr>(done);
+  };
+}
+
+// VoxelGrid: the (x, y, z) of every cell whose bytes lie inside the data, slice by slice, row by
+// row. Strides may overlap, so the count is bounded (a hostile message cannot make it endless).
+Out VoxelIndices(const ArrayPtr& input) {
+  const char* ctx = "extract_voxel_indices";
+  ARROW_ASSIGN_OR_RAISE(auto rows_n, Field<arrow::UInt32Array>(*input, "row_count", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto cols_n, Field<arrow::UInt32Array>(*input, "column_count", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto slice_s, Field<arrow::UInt32Array>(*input, "slice_stride", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto row_s, Field<arrow::UInt32Array>(*input, "row_stride", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto cell_s, Field<arrow::UInt32Array>(*input, "cell_stride", ctx));
+  ARROW_ASSIGN_OR_RAISE(auto rows, PackedRows(input, ctx, false));
+  constexpr uint64_t kMaxVoxels = uint64_t{1} << 26;
+  auto ints = std::make_shared<arrow::Int32Builder>();
+  auto voxels = std::make_shared<arrow::FixedSizeListBuilder>(arrow::default_memory_pool(), ints,
+                                                              arrow::fixed_size_list(arrow::field("item", arrow::int32(), false), 3));
+  arrow::ListBuilder out(arrow::default_memory_pool(), voxels);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto r = static_cast<int64_t>(i);
+    const uint64_t ny = rows_n->Value(r), nx = cols_n->Value(r), slice = slice_s->Value(r), row = row_s->Value(r),
+                   cell = cell_s->Value(r);
+    if (!rows[i] || ny == 0 || nx == 0 || slice == 0 || row == 0 || cell == 0) {
+      ARROW_RETURN_NOT_OK(out.AppendNull());
+      continue;
+    }
+    ARROW_RETURN_NOT_OK(out.Append());
+    const uint64_t size = rows[i]->data.size(), depth = size / slice;
+    uint64_t emitted = 0;
+    for (uint64_t z = 0; z < depth; ++z) {
+      for (uint64_t y = 0; y < ny && z * slice + y * row + cell <= size; ++y) {
+        for (uint64_t x = 0; x < nx && z * slice + y * row + x * cell + cell <= size; ++x) {
+          if (++emitted > kMaxVoxels) return InvalidArgument("voxel grid holds more than {} voxels", kMaxVoxels);
+          ARROW_RETURN_NOT_OK(voxels->Append());
+          ARROW_RETURN_NOT_OK(ints->AppendValues(
+              std::vector<int32_t>{static_cast<int32_t>(x), static_cast<int32_t>(y), static_cast<int32_t>(z)}));
+        }
+      }
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
+  return std::optional<ArrayPtr>(done);
+}
+
 struct Ctx {
   TimeType time_type;
 };
@@ -327,6 +524,38 @@ Result<Lens> CompressedVideo(const Ctx& c) {
       .ToComponent(D(a, "VideoStream:sample", "rerun.components.VideoSample"), data.Pipe(BinaryToListUInt8));
 }
 
+Result<Lens> PointCloud(const Ctx& c) {
+  ARROW_ASSIGN_OR_RAISE(auto lens, WithTime(Lens::Derive("foxglove.PointCloud:message"), c));
+  ARROW_ASSIGN_OR_RAISE(auto frame, S(".frame_id"));
+  ARROW_ASSIGN_OR_RAISE(auto whole, S("."));
+  ARROW_ASSIGN_OR_RAISE(auto flatten, S(".[]"));
+  ARROW_ASSIGN_OR_RAISE(auto t, S(".pose.position! | pack(.x!, .y!, .z!)"));
+  ARROW_ASSIGN_OR_RAISE(auto q, S(".pose.orientation! | pack(.x!, .y!, .z!, .w!)"));
+  const std::string p = "rerun.archetypes.Points3D";
+  return lens.ToComponent(Frame(), frame)
+      .ToComponent(D(p, "Points3D:positions", "rerun.components.Position3D"), whole.Pipe(PackedPositions).Pipe(flatten))
+      .ToComponent(D(p, "Points3D:colors", "rerun.components.Color"), whole.Pipe(PackedColors("point_stride")).Pipe(flatten))
+      .ToComponent(D(kPoses, "InstancePoses3D:translations", "rerun.components.Translation3D"), t, Auto())
+      .ToComponent(D(kPoses, "InstancePoses3D:quaternions", "rerun.components.RotationQuat"), q, Auto());
+}
+
+Result<Lens> VoxelGrid(const Ctx& c) {
+  ARROW_ASSIGN_OR_RAISE(auto lens, WithTime(Lens::Derive("foxglove.VoxelGrid:message"), c));
+  ARROW_ASSIGN_OR_RAISE(auto frame, S(".frame_id"));
+  ARROW_ASSIGN_OR_RAISE(auto whole, S("."));
+  ARROW_ASSIGN_OR_RAISE(auto flatten, S(".[]"));
+  ARROW_ASSIGN_OR_RAISE(auto size, S(".cell_size | pack(.x!, .y!, .z!)"));
+  ARROW_ASSIGN_OR_RAISE(auto t, S(".pose.position! | pack(.x!, .y!, .z!)"));
+  ARROW_ASSIGN_OR_RAISE(auto q, S(".pose.orientation! | pack(.x!, .y!, .z!, .w!)"));
+  const std::string a = "rerun.archetypes.VoxelGridMap";
+  return lens.ToComponent(Frame(), frame)
+      .ToComponent(D(a, "VoxelGridMap:voxel_indices", "rerun.components.VoxelIndex"), whole.Pipe(VoxelIndices).Pipe(flatten))
+      .ToComponent(D(a, "VoxelGridMap:voxel_size", "rerun.components.VoxelSize"), size, Auto())
+      .ToComponent(D(a, "VoxelGridMap:colors", "rerun.components.Color"), whole.Pipe(PackedColors("cell_stride")).Pipe(flatten))
+      .ToComponent(D(a, "VoxelGridMap:translation", "rerun.components.Translation3D"), t, Auto())
+      .ToComponent(D(a, "VoxelGridMap:quaternion", "rerun.components.RotationQuat"), q, Auto());
+}
+
 Result<Lens> CameraCalibration(const Ctx& c) {
   ARROW_ASSIGN_OR_RAISE(auto lens, WithTime(Lens::Derive("foxglove.CameraCalibration:message"), c));
   ARROW_ASSIGN_OR_RAISE(auto frame, S(".frame_id"));
@@ -350,7 +579,7 @@ Result<std::vector<Lens>> FoxgloveLenses(TimeType time_type) {
                     Fixes(c, "foxglove.LocationFix:message", "", false),
                     Fixes(c, "foxglove.LocationFixes:message", ".fixes[]", true), Log(c),
                     Poses(c, "foxglove.PoseInFrame:message", ".pose"), Poses(c, "foxglove.PosesInFrame:message", ".poses[]"),
-                    RawImage(c)}) {
+                    PointCloud(c), RawImage(c), VoxelGrid(c)}) {
     ARROW_ASSIGN_OR_RAISE(auto lens, std::move(made));
     out.push_back(std::move(lens));
   }
