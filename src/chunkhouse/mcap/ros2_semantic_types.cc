@@ -208,6 +208,14 @@ SemanticType ScalarType(std::string name, std::string fields, std::vector<std::s
               });
 }
 
+// header.frame_id on the channel's own entity, beside per-quantity entities.
+Result<ParsedChunk> FrameChunk(const arrow::StructArray& rows) {
+  ARROW_ASSIGN_OR_RAISE(auto frames, FrameIds(rows));
+  ParsedChunk c;
+  c.components = {{Frame(), frames}};
+  return c;
+}
+
 SemanticType JointState() {
   return Make("sensor_msgs/msg/JointState",
               "std_msgs/Header header\nstring[] name\nfloat64[] position\nfloat64[] velocity\nfloat64[] effort\n" + kMsgSep + kMsgHeader,
@@ -221,10 +229,8 @@ SemanticType JointState() {
                   c.components = {{Scalars(), values}, {SeriesNames(), names}};
                   out.push_back(std::move(c));
                 }
-                ARROW_ASSIGN_OR_RAISE(auto frames, FrameIds(rows));
-                ParsedChunk c;
-                c.components = {{Frame(), frames}};
-                out.push_back(std::move(c));
+                ARROW_ASSIGN_OR_RAISE(auto frames, FrameChunk(rows));
+                out.push_back(std::move(frames));
                 return out;
               });
 }
@@ -241,10 +247,8 @@ SemanticType Joy() {
                   c.components = {{Scalars(), doubles}};
                   out.push_back(std::move(c));
                 }
-                ARROW_ASSIGN_OR_RAISE(auto frames, FrameIds(rows));
-                ParsedChunk c;
-                c.components = {{Frame(), frames}};
-                out.push_back(std::move(c));
+                ARROW_ASSIGN_OR_RAISE(auto frames, FrameChunk(rows));
+                out.push_back(std::move(frames));
                 return out;
               });
 }

@@ -1,5 +1,6 @@
 #include "chunkhouse/transform/mcap_lenses.h"
 
+#include "chunkhouse/mcap/image_format.h"
 #include "chunkhouse/transform/mcap_lens_ops.h"
 
 #include <arrow/array.h>
@@ -114,19 +115,12 @@ Out MapFormat(const ArrayPtr& input) {
   const char* ctx = "map_dimensions_to_l8_image_format";
   ARROW_ASSIGN_OR_RAISE(auto width, Field<arrow::UInt32Array>(*input, "width", ctx));
   ARROW_ASSIGN_OR_RAISE(auto height, Field<arrow::UInt32Array>(*input, "height", ctx));
-  auto type = arrow::struct_({arrow::field("width", arrow::uint32(), false), arrow::field("height", arrow::uint32(), false),
-                              arrow::field("pixel_format", arrow::uint8(), true), arrow::field("color_model", arrow::uint8(), true),
-                              arrow::field("channel_datatype", arrow::uint8(), true)});
   std::unique_ptr<arrow::ArrayBuilder> builder;
-  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), type, &builder));
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), mcap::ImageFormatType(), &builder));
   auto* b = static_cast<arrow::StructBuilder*>(builder.get());
+  const mcap::ImageFormat l8{std::nullopt, 1, 6, false};  // colour model L, channel datatype U8
   for (int64_t i = 0; i < input->length(); ++i) {
-    ARROW_RETURN_NOT_OK(b->Append());
-    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt32Builder*>(b->field_builder(0))->Append(width->Value(i)));
-    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt32Builder*>(b->field_builder(1))->Append(height->Value(i)));
-    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt8Builder*>(b->field_builder(2))->AppendNull());
-    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt8Builder*>(b->field_builder(3))->Append(1));  // L
-    ARROW_RETURN_NOT_OK(static_cast<arrow::UInt8Builder*>(b->field_builder(4))->Append(6));  // U8
+    ARROW_RETURN_NOT_OK(mcap::AppendImageFormat(b, l8, width->Value(i), height->Value(i)));
   }
   ARROW_ASSIGN_OR_RAISE(auto done, b->Finish());
   return std::optional<ArrayPtr>(done);
