@@ -120,3 +120,23 @@ def write_point_clouds(path):
                        row_stride=2, cell_stride=1, data=b"\x01\x02")
         w.write_message("/voxels", _stamp(vg, T0 + 5), log_time=T0 + 5, publish_time=T0 + 5)
         w.finish()
+
+
+def write_hostile(path):
+    """Images whose claimed size is far beyond their bytes (Rerun's reader misbehaves on these)."""
+    with open(path, "wb") as fh:
+        w = Writer(fh)
+        for i, (width, height, step) in enumerate([(4_000_000_000, 4_000_000_000, 4_000_000_000), (65536, 65536, 0)]):
+            w.write_message("/camera/raw", _stamp(RawImage(frame_id="cam", width=width, height=height, encoding="rgba16",
+                                                           step=step, data=bytes(16)), T0 + i),
+                            log_time=T0 + i, publish_time=T0 + i)
+        w.finish()
+
+
+def write_bad_encoding(path):
+    """A RawImage of an encoding Rerun does not know: its format and buffer columns fail, the rest stays."""
+    with open(path, "wb") as fh:
+        w = Writer(fh)
+        w.write_message("/raw", _stamp(RawImage(frame_id="cam", width=1, height=1, encoding="bogus", step=1, data=b"x"),
+                                       T0), log_time=T0, publish_time=T0)
+        w.finish()

@@ -140,6 +140,8 @@ def write_files(out) -> dict:
     paths["foxglove"] = str(out / "foxglove.mcap")
     foxglove_fixture.write_point_clouds(str(out / "foxglove_points.mcap"))
     paths["foxglove_points"] = str(out / "foxglove_points.mcap")
+    foxglove_fixture.write_bad_encoding(str(out / "foxglove_bad_encoding.mcap"))
+    paths["foxglove_bad_encoding"] = str(out / "foxglove_bad_encoding.mcap")
     # A robot description (read by Rerun's `urdf` decoder, which chunkhouse does not have).
     path = str(out / "urdf.mcap")
     with open(path, "wb") as f:
@@ -237,6 +239,7 @@ CASES["foxglove_offset"] = _case("foxglove", timestamp_offset_ns=1000)
 CASES["foxglove_duration"] = _case("foxglove", timeline_type="duration")
 CASES["foxglove_lenses_only"] = _case("foxglove", decoders=["protobuf", "foxglove"])
 CASES["foxglove_points"] = _case("foxglove_points")
+CASES["foxglove_bad_encoding"] = _case("foxglove_bad_encoding")
 CASES["foxglove_points_as_struct"] = _case("foxglove_points", decoders=["protobuf"])
 CASES["urdf_left_out"] = _case("urdf", decoders=["ros2_reflection", "ros2msg", "schema"])
 CASES["protobuf_bad_schema"] = _case("protobuf_bad_schema")

@@ -72,6 +72,17 @@ def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
     assert "TextDocument:text" in chunks[0].to_record_batch().schema.names
 
 
+def test_images_claiming_more_bytes_than_they_hold_lose_only_their_buffer(tmp_path):
+    import foxglove_fixture
+
+    path = str(tmp_path / "hostile.mcap")
+    foxglove_fixture.write_hostile(path)
+    chunks = [c for c in chx.McapReader(path).stream().to_chunks() if c.entity_path == "/camera/raw"]
+    names = chunks[-1].to_record_batch().schema.names
+    # The image cannot be cut out of 16 bytes: the buffer column fails and is left out, the rest stays.
+    assert "Image:format" in names and "CoordinateFrame:frame" in names and "Image:buffer" not in names
+
+
 def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     import os
 

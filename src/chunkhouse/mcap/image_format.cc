@@ -2,6 +2,7 @@
 
 #include <arrow/builder.h>
 
+#include <algorithm>
 #include <map>
 
 namespace chunkhouse::mcap {
@@ -28,7 +29,9 @@ std::optional<ImageFormat> ImageFormatOf(const std::string& encoding) {
 }
 
 uint64_t NumBytes(const ImageFormat& f, uint32_t width, uint32_t height) {
-  const uint64_t pixels = uint64_t{width} * height;
+  // At most 2^64 / 256: every product below stays in range (a claimed size beyond any real
+  // image saturates rather than wrapping).
+  const uint64_t pixels = std::min<uint64_t>(uint64_t{width} * height, uint64_t{1} << 56);
   if (f.pixel_format) return (*f.pixel_format == 26 ? 12 : 16) * pixels / 8;  // NV12 (4:2:0), YUY2 (4:2:2)
   const uint64_t channels = [&]() -> uint64_t {
     switch (f.color_model.value_or(1)) {

@@ -19,7 +19,8 @@ struct ImageFormat {
 
 // nullopt for an encoding Rerun does not know (names are case-sensitive).
 std::optional<ImageFormat> ImageFormatOf(const std::string& encoding);
-// Bytes of a width x height image (rounded up to whole bytes, as Rerun counts them).
+// Bytes of a width x height image (rounded up to whole bytes, as Rerun counts them; claims past
+// 2^56 pixels are taken as 2^56, so the result never wraps).
 uint64_t NumBytes(const ImageFormat& f, uint32_t width, uint32_t height);
 // struct<width: uint32 not null, height: uint32 not null, pixel_format, color_model, channel_datatype: uint8>
 std::shared_ptr<arrow::DataType> ImageFormatType();

@@ -144,7 +144,7 @@ std::optional<ArrayPtr> EvalOutput(const ComponentOutput& output, const ArrayPtr
 }
 
 std::shared_ptr<Chunk> Finalize(const std::string& entity, std::vector<Chunk::TimeColumn> timelines, Columns columns,
-                                Errors& errors, size_t num_original) {
+                                Errors& errors, size_t num_original, bool tolerant) {
   const int64_t n = columns.empty() ? 0 : columns.begin()->second.second->length();
   auto malformed = [&](std::string what) {
     errors.push_back("Chunk validation failed: Detected malformed chunk: " + what);
@@ -198,11 +198,11 @@ std::shared_ptr<Chunk> Finalize(const std::string& entity, std::vector<Chunk::Ti
     errors.push_back("Chunk validation failed: " + chunk.status().message());
     return nullptr;
   }
-  if (!errors.empty()) return nullptr;  // Python discards a partial chunk
+  if (!errors.empty() && !tolerant) return nullptr;  // Python discards a partial chunk
   return *chunk;
 }
 
-Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& target) {
+Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& target, bool tolerant) {
   Outcome out;
   const ArrayPtr input = ComponentArray(chunk, lens.input);
   Columns columns;
@@ -221,7 +221,7 @@ Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& 
       if (auto tc = TimeFromList(t, **r, out.errors)) PutTimeline(timelines, std::move(*tc));
     }
   }
-  out.chunk = Finalize(target, std::move(timelines), std::move(columns), out.errors, num_original);
+  out.chunk = Finalize(target, std::move(timelines), std::move(columns), out.errors, num_original, tolerant);
   return out;
 }
 

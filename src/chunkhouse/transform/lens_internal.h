@@ -44,11 +44,13 @@ std::string ComponentFailure(const std::string& component, const std::string& en
                              const Status& error);
 // A chunk with fresh row ids, rows stably sorted by the timelines in name order; null when the
 // columns do not make a valid chunk (the reason is appended to `errors`). `timelines` holds the
-// input's first (in name order), then `num_original` onwards those the lens added.
+// input's first (in name order), then `num_original` onwards those the lens added. With
+// `tolerant`, earlier errors (failed output columns) do not discard the chunk.
 std::shared_ptr<Chunk> Finalize(const std::string& entity, std::vector<Chunk::TimeColumn> timelines, Columns columns,
-                                Errors& errors, size_t num_original = SIZE_MAX);
-// A derive to its own chunk at `target`: one row per input row, or scattered.
-Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& target);
+                                Errors& errors, size_t num_original = SIZE_MAX, bool tolerant = false);
+// A derive to its own chunk at `target`: one row per input row, or scattered. `tolerant`: a
+// failed output column is left out instead of failing the chunk (the MCAP importer's lenses).
+Outcome DeriveOneToOne(const Chunk& chunk, const Lens& lens, const std::string& target, bool tolerant = false);
 Outcome DeriveScatter(const Chunk& chunk, const Lens& lens, const std::string& target);
 
 // The column `id` of `chunk` (a List array), or null.

@@ -175,7 +175,7 @@ Result<std::vector<std::shared_ptr<Chunk>>> ApplyLenses(const std::shared_ptr<Ch
   ARROW_RETURN_NOT_OK(take(changed ? ChangedPrefix(chunk, plan, tolerated != nullptr) : ForwardedPrefix(chunk, plan)));
   for (const auto& d : plan.derived) {
     ARROW_RETURN_NOT_OK(take(d.lens->scatter ? DeriveScatter(*chunk, *d.lens, d.target)
-                                             : DeriveOneToOne(*chunk, *d.lens, d.target)));
+                                             : DeriveOneToOne(*chunk, *d.lens, d.target, tolerated != nullptr)));
   }
   return out;
 }

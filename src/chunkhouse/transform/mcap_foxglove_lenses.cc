@@ -208,7 +208,8 @@ Out RawImageBuffer(const ArrayPtr& input) {
     const uint64_t per_row = h ? total / h : 0;
     const auto* p = reinterpret_cast<const uint8_t*>(blob.data());
     if (stride > per_row && h > 0) {
-      if ((h - 1) * stride + per_row > blob.size()) {
+      // h and stride are 32-bit, so (h - 1) * stride fits; per_row is checked on its own first.
+      if (per_row > blob.size() || (h - 1) * stride > blob.size() - per_row) {
         return InvalidArgument("image of {} rows of {} bytes, {} apart, needs more than the {} bytes given", h, per_row,
                                stride, blob.size());
       }
