@@ -1,4 +1,5 @@
 #include "chunkhouse/mcap/cdr.h"
+#include "chunkhouse/mcap/bytes.h"
 
 #include <arrow/builder.h>
 #include <arrow/util/utf8.h>
@@ -183,12 +184,7 @@ struct Cursor {
   }
   template <typename T>
   T Read() {
-    T v;
-    std::memcpy(&v, data + pos, sizeof(T));
-    if (big_endian && sizeof(T) > 1) {
-      uint8_t* b = reinterpret_cast<uint8_t*>(&v);
-      for (size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(b[i], b[sizeof(T) - 1 - i]);
-    }
+    const T v = Load<T>(data + pos, big_endian);
     pos += sizeof(T);
     return v;
   }
@@ -213,14 +209,15 @@ Status AppendPrims(Cursor& c, size_t count, arrow::ArrayBuilder* b) {
     return Status::OK();
   }
   c.scratch.resize(count * sizeof(T));
-  std::memcpy(c.scratch.data(), c.data + c.pos, count * sizeof(T));
-  c.pos += count * sizeof(T);
   if (c.big_endian && sizeof(T) > 1) {
     for (size_t k = 0; k < count; ++k) {
-      uint8_t* e = c.scratch.data() + k * sizeof(T);
-      for (size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(e[i], e[sizeof(T) - 1 - i]);
+      const T v = Load<T>(c.data + c.pos + k * sizeof(T), /*big_endian=*/true);
+      std::memcpy(c.scratch.data() + k * sizeof(T), &v, sizeof(T));
     }
+  } else {
+    std::memcpy(c.scratch.data(), c.data + c.pos, count * sizeof(T));
   }
+  c.pos += count * sizeof(T);
   return values->AppendValues(reinterpret_cast<const T*>(c.scratch.data()), static_cast<int64_t>(count));
 }
 

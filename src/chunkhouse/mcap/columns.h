@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,7 +23,7 @@ namespace chunkhouse::mcap {
 using ArrayPtr = std::shared_ptr<arrow::Array>;
 using Components = std::vector<std::pair<ComponentDescriptor, ArrayPtr>>;
 
-inline ComponentDescriptor D(std::string archetype, std::string component, std::string component_type) {
+inline ComponentDescriptor D(std::string archetype, std::string component, std::string component_type = "") {
   ComponentDescriptor d;
   d.archetype = std::move(archetype);
   d.component = std::move(component);
@@ -118,5 +119,50 @@ inline Result<std::shared_ptr<Chunk>> StaticChunk(const std::string& entity, Com
 }
 
 inline std::string TopicEntity(const std::string& topic) { return EntityPath::Parse(topic).ToString(); }
+
+// One value per row, as a list column (rows 0, 1, 2, ... each a list of one).
+inline Result<ArrayPtr> OnePerRow(const ArrayPtr& values) {
+  arrow::Int32Builder offsets;
+  ARROW_RETURN_NOT_OK(offsets.Reserve(values->length() + 1));
+  for (int64_t i = 0; i <= values->length(); ++i) offsets.UnsafeAppend(static_cast<int32_t>(i));
+  ARROW_ASSIGN_OR_RAISE(auto o, offsets.Finish());
+  return arrow::ListArray::FromArrays(*o, *values);
+}
+
+// A numeric array's value as a double (float32 widened exactly, integers converted; 0 for other types).
+inline double NumberAt(const arrow::Array& a, int64_t i) {
+  switch (a.type_id()) {
+    case arrow::Type::DOUBLE: return static_cast<const arrow::DoubleArray&>(a).Value(i);
+    case arrow::Type::FLOAT: return static_cast<const arrow::FloatArray&>(a).Value(i);
+    case arrow::Type::INT8: return static_cast<const arrow::Int8Array&>(a).Value(i);
+    case arrow::Type::UINT8: return static_cast<const arrow::UInt8Array&>(a).Value(i);
+    case arrow::Type::INT16: return static_cast<const arrow::Int16Array&>(a).Value(i);
+    case arrow::Type::UINT16: return static_cast<const arrow::UInt16Array&>(a).Value(i);
+    case arrow::Type::INT32: return static_cast<const arrow::Int32Array&>(a).Value(i);
+    case arrow::Type::UINT32: return static_cast<const arrow::UInt32Array&>(a).Value(i);
+    case arrow::Type::INT64: return static_cast<double>(static_cast<const arrow::Int64Array&>(a).Value(i));
+    case arrow::Type::UINT64: return static_cast<double>(static_cast<const arrow::UInt64Array&>(a).Value(i));
+    default: return 0;
+  }
+}
+
+// Each non-empty string with `suffix` after it (a camera's frame id and `_image_plane`); empty
+// strings and nulls as they are.
+inline Result<ArrayPtr> SuffixNonEmpty(const arrow::StringArray& strings, const std::string& suffix) {
+  arrow::StringBuilder b;
+  for (int64_t i = 0; i < strings.length(); ++i) {
+    if (strings.IsNull(i)) {
+      ARROW_RETURN_NOT_OK(b.AppendNull());
+      continue;
+    }
+    const std::string_view v = strings.GetView(i);
+    ARROW_RETURN_NOT_OK(v.empty() ? b.Append(v) : b.Append(std::string(v) + suffix));
+  }
+  return b.Finish();
+}
+
+// Rerun's CoordinateFrame:frame, the frame id converters put beside what they convert.
+inline constexpr const char* kFrameIdType = "rerun.components.TransformFrameId";
+inline ComponentDescriptor Frame() { return D("rerun.archetypes.CoordinateFrame", "CoordinateFrame:frame", kFrameIdType); }
 
 }  // namespace chunkhouse::mcap

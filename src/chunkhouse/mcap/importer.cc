@@ -29,9 +29,8 @@ const std::vector<std::string> kDecoders = {"attachments", "foxglove", "metadata
 
 const std::vector<std::string>& AvailableDecoders() { return kDecoders; }
 
-bool Implemented(const std::string& decoder) {
-  return decoder == "raw" || decoder == "attachments" || decoder == "metadata" || decoder == "recording_info" ||
-         decoder == "schema" || decoder == "stats" || decoder == "foxglove";
+bool Selects(const ImportOptions& options, std::string_view decoder) {
+  return !options.decoders || std::find(options.decoders->begin(), options.decoders->end(), decoder) != options.decoders->end();
 }
 
 Status CheckOptions(const ImportOptions& o) {
@@ -88,9 +87,7 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
   if (!summary.ok()) return InvalidArgument("Failed to read MCAP summary: {}", summary.status().message());
   m->summary_ = std::move(*summary);
 
-  auto selected = [&](const std::string& d) {
-    return !options.decoders || std::find(options.decoders->begin(), options.decoders->end(), d) != options.decoders->end();
-  };
+  auto selected = [&](std::string_view d) { return Selects(options, d); };
   // The channels with messages (by the statistics, else by the chunks' message indexes), kept
   // by the topic filter.
   std::set<uint16_t> with_messages;
@@ -149,12 +146,6 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
     const Schema* s = channel.schema_id != 0 && schema != m->summary_.schemas.end() ? &schema->second : nullptr;
     const bool cdr = Lower(channel.message_encoding) == "cdr";
     if (s && s->encoding == "ros2msg" && cdr && selected("ros2msg") && Ros2SemanticSupports(s->name)) {
-      if (!Ros2SemanticImplemented(s->name)) {
-        return Unimplemented(
-            "{}: channel '{}' ({}) is one Rerun's 'ros2msg' decoder converts, which chunkhouse does not do for this "
-            "type yet; leave 'ros2msg' out of decoders to read it by reflection (decoders=['ros2_reflection', ...])",
-            path, channel.topic, s->name);
-      }
       m->runners_[kRos2Msg].channels.insert(id);
     } else if (s && s->encoding == "ros2msg" && cdr && selected("ros2_reflection") && reflected.count(channel.topic)) {
       m->runners_[kReflection].channels.insert(id);
@@ -261,9 +252,7 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
 
 // attachments, metadata, recording_info: the file-level decoders that come before `schema`.
 Status McapImporter::FileLevel() {
-  auto selected = [&](const std::string& d) {
-    return !options_.decoders || std::find(options_.decoders->begin(), options_.decoders->end(), d) != options_.decoders->end();
-  };
+  auto selected = [&](std::string_view d) { return Selects(options_, d); };
   if (selected("attachments") && !summary_.attachment_indexes.empty()) {
     std::vector<Attachment> all;
     std::vector<KeyValues> metadata;

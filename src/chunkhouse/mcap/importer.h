@@ -15,6 +15,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chunkhouse/base/status.h"
@@ -37,8 +38,8 @@ struct ImportOptions {
 
 // Every decoder name Rerun knows, sorted (McapReader.available_decoders()).
 const std::vector<std::string>& AvailableDecoders();
-// The decoders implemented here.
-bool Implemented(const std::string& decoder);
+// Whether the options select that decoder (all are selected when none are named).
+bool Selects(const ImportOptions& options, std::string_view decoder);
 
 // The options checked as Rerun checks them (its texts; InvalidArgument).
 Status CheckOptions(const ImportOptions& options);

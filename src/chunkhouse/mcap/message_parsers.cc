@@ -44,13 +44,7 @@ class Reflection : public MessageParser {
   }
   Result<std::vector<ParsedChunk>> Finish(RowTimes*) override {
     ARROW_ASSIGN_OR_RAISE(auto values, decoder_->Finish());
-    // One message per row: offsets 0, 1, 2, ...
-    const int64_t n = values->length();
-    arrow::Int32Builder offsets;
-    ARROW_RETURN_NOT_OK(offsets.Reserve(n + 1));
-    for (int64_t i = 0; i <= n; ++i) offsets.UnsafeAppend(static_cast<int32_t>(i));
-    ARROW_ASSIGN_OR_RAISE(auto offsets_array, offsets.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto list, arrow::ListArray::FromArrays(*offsets_array, *values));
+    ARROW_ASSIGN_OR_RAISE(auto list, OnePerRow(values));  // one message per row
     std::string archetype = name_;
     std::replace(archetype.begin(), archetype.end(), '/', '.');
     std::vector<ParsedChunk> out(1);

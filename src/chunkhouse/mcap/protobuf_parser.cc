@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <unordered_map>
 
 namespace chunkhouse::mcap {
 
@@ -191,10 +192,24 @@ Status CheckEnums(const pb::Message& m, int depth) {
   return Status::OK();
 }
 
-Status AppendMessage(const pb::Message& m, arrow::StructBuilder* b, int depth);
+// GroupedFields per message type, computed once per parser (not per message).
+class Groups {
+ public:
+  const std::vector<Grouped>& Of(const pb::Descriptor* d) {
+    auto it = cache_.find(d);
+    if (it == cache_.end()) it = cache_.emplace(d, GroupedFields(d)).first;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<const pb::Descriptor*, std::vector<Grouped>> cache_;
+};
+
+Status AppendMessage(const pb::Message& m, arrow::StructBuilder* b, int depth, Groups& groups);
 
 // One value of a field (element `index` of a repeated one; -1 for a singular one).
-Status AppendOne(const pb::Message& m, const pb::FieldDescriptor* f, int index, arrow::ArrayBuilder* b, int depth) {
+Status AppendOne(const pb::Message& m, const pb::FieldDescriptor* f, int index, arrow::ArrayBuilder* b, int depth,
+                 Groups& groups) {
   const pb::Reflection* r = m.GetReflection();
   const bool rep = index >= 0;
   switch (f->cpp_type()) {
@@ -229,13 +244,14 @@ Status AppendOne(const pb::Message& m, const pb::FieldDescriptor* f, int index, 
     }
     case pb::FieldDescriptor::CPPTYPE_MESSAGE:
       return AppendMessage(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f),
-                           static_cast<arrow::StructBuilder*>(b), depth + 1);
+                           static_cast<arrow::StructBuilder*>(b), depth + 1, groups);
   }
   return Status::OK();
 }
 
 // A field that is set: its value, its list, or its map (entries sorted by key).
-Status AppendField(const pb::Message& m, const pb::FieldDescriptor* f, arrow::ArrayBuilder* b, int depth) {
+Status AppendField(const pb::Message& m, const pb::FieldDescriptor* f, arrow::ArrayBuilder* b, int depth,
+                   Groups& groups) {
   const pb::Reflection* r = m.GetReflection();
   if (f->is_map()) {
     auto* map = static_cast<arrow::MapBuilder*>(b);
@@ -257,18 +273,18 @@ Status AppendField(const pb::Message& m, const pb::FieldDescriptor* f, arrow::Ar
     std::stable_sort(entries.begin(), entries.end(), key_less);
     ARROW_RETURN_NOT_OK(map->Append());
     for (const pb::Message* e : entries) {
-      ARROW_RETURN_NOT_OK(AppendOne(*e, kf, -1, map->key_builder(), depth + 1));
-      ARROW_RETURN_NOT_OK(AppendOne(*e, vf, -1, map->item_builder(), depth + 1));
+      ARROW_RETURN_NOT_OK(AppendOne(*e, kf, -1, map->key_builder(), depth + 1, groups));
+      ARROW_RETURN_NOT_OK(AppendOne(*e, vf, -1, map->item_builder(), depth + 1, groups));
     }
     return Status::OK();
   }
   if (f->is_repeated()) {
     auto* list = static_cast<arrow::ListBuilder*>(b);
     ARROW_RETURN_NOT_OK(list->Append());
-    for (int i = 0; i < r->FieldSize(m, f); ++i) ARROW_RETURN_NOT_OK(AppendOne(m, f, i, list->value_builder(), depth));
+    for (int i = 0; i < r->FieldSize(m, f); ++i) ARROW_RETURN_NOT_OK(AppendOne(m, f, i, list->value_builder(), depth, groups));
     return Status::OK();
   }
-  return AppendOne(m, f, -1, b, depth);
+  return AppendOne(m, f, -1, b, depth, groups);
 }
 
 bool IsSet(const pb::Message& m, const pb::FieldDescriptor* f) {
@@ -276,19 +292,19 @@ bool IsSet(const pb::Message& m, const pb::FieldDescriptor* f) {
   return f->is_repeated() ? r->FieldSize(m, f) > 0 : r->HasField(m, f);
 }
 
-Status AppendMessage(const pb::Message& m, arrow::StructBuilder* b, int depth) {
+Status AppendMessage(const pb::Message& m, arrow::StructBuilder* b, int depth, Groups& groups) {
   if (depth > kMaxDepth) return InvalidArgument("message nests too deep");
   int i = 0;
-  for (const Grouped& g : GroupedFields(m.GetDescriptor())) {
+  for (const Grouped& g : groups.Of(m.GetDescriptor())) {
     arrow::ArrayBuilder* fb = b->field_builder(i++);
     if (g.field) {
       const pb::FieldDescriptor* f = g.field;
       if (IsSet(m, f)) {
-        ARROW_RETURN_NOT_OK(AppendField(m, f, fb, depth));
+        ARROW_RETURN_NOT_OK(AppendField(m, f, fb, depth, groups));
       } else if (f->has_presence() || f->is_map() || f->is_repeated()) {
         ARROW_RETURN_NOT_OK(AppendNull(fb));
       } else {
-        ARROW_RETURN_NOT_OK(AppendOne(m, f, -1, fb, depth));  // reflection gives the default
+        ARROW_RETURN_NOT_OK(AppendOne(m, f, -1, fb, depth, groups));  // reflection gives the default
       }
       continue;
     }
@@ -297,7 +313,7 @@ Status AppendMessage(const pb::Message& m, arrow::StructBuilder* b, int depth) {
     for (int v = 0; v < g.oneof->field_count(); ++v) {
       const pb::FieldDescriptor* f = g.oneof->field(v);
       if (IsSet(m, f)) {
-        ARROW_RETURN_NOT_OK(AppendField(m, f, group->field_builder(v), depth));
+        ARROW_RETURN_NOT_OK(AppendField(m, f, group->field_builder(v), depth, groups));
         any = true;
       } else {
         ARROW_RETURN_NOT_OK(AppendNull(group->field_builder(v)));
@@ -320,17 +336,13 @@ class Parser : public MessageParser {
       return InvalidArgument("invalid message for schema {}: failed to decode Protobuf message", type_->full_name());
     }
     ARROW_RETURN_NOT_OK(CheckEnums(*message_, 0));
-    ARROW_RETURN_NOT_OK(AppendMessage(*message_, static_cast<arrow::StructBuilder*>(builder_.get()), 0));
+    ARROW_RETURN_NOT_OK(AppendMessage(*message_, static_cast<arrow::StructBuilder*>(builder_.get()), 0, groups_));
     times->Add(m);
     return Status::OK();
   }
   Result<std::vector<ParsedChunk>> Finish(RowTimes*) override {
     ARROW_ASSIGN_OR_RAISE(auto values, builder_->Finish());
-    arrow::Int32Builder offsets;
-    ARROW_RETURN_NOT_OK(offsets.Reserve(values->length() + 1));
-    for (int64_t i = 0; i <= values->length(); ++i) offsets.UnsafeAppend(static_cast<int32_t>(i));
-    ARROW_ASSIGN_OR_RAISE(auto offsets_array, offsets.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto list, arrow::ListArray::FromArrays(*offsets_array, *values));
+    ARROW_ASSIGN_OR_RAISE(auto list, OnePerRow(values));  // one message per row
     std::vector<ParsedChunk> out(1);
     const std::string& name = type_->full_name();
     out[0].components.emplace_back(D(name, name + ":message", ""), std::move(list));
@@ -342,6 +354,7 @@ class Parser : public MessageParser {
   const pb::Descriptor* type_;
   std::unique_ptr<pb::Message> message_;
   std::unique_ptr<arrow::ArrayBuilder> builder_;
+  Groups groups_;
 };
 
 }  // namespace

@@ -53,22 +53,15 @@ const std::map<std::string, const SemanticType*>& Registry() {
 }  // namespace
 
 const std::vector<std::string>& Ros2SemanticTypes() {
-  static const auto* names = new std::vector<std::string>{
-      "sensor_msgs/msg/BatteryState", "sensor_msgs/msg/CompressedImage", "sensor_msgs/msg/FluidPressure",
-      "sensor_msgs/msg/Illuminance",  "sensor_msgs/msg/Image",           "sensor_msgs/msg/Imu",
-      "sensor_msgs/msg/JointState",   "sensor_msgs/msg/Joy",             "sensor_msgs/msg/NavSatFix",
-      "sensor_msgs/msg/PointCloud2",  "sensor_msgs/msg/Range",           "sensor_msgs/msg/RelativeHumidity",
-      "sensor_msgs/msg/Temperature",  "std_msgs/msg/Float64Array",       "std_msgs/msg/Float64MultiArray",
-      "tf2_msgs/msg/TFMessage"};
+  static const auto* names = [] {
+    auto* v = new std::vector<std::string>();
+    for (const auto& [name, type] : Registry()) v->push_back(name);
+    return v;
+  }();
   return *names;
 }
 
-bool Ros2SemanticSupports(const std::string& schema_name) {
-  const auto& names = Ros2SemanticTypes();
-  return std::find(names.begin(), names.end(), schema_name) != names.end();
-}
-
-bool Ros2SemanticImplemented(const std::string& schema_name) { return Registry().count(schema_name) > 0; }
+bool Ros2SemanticSupports(const std::string& schema_name) { return Registry().count(schema_name) > 0; }
 
 Result<std::unique_ptr<MessageParser>> Ros2SemanticParser(const std::string& schema_name, const std::string& topic) {
   auto it = Registry().find(schema_name);

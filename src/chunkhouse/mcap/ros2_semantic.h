@@ -14,8 +14,6 @@ namespace chunkhouse::mcap {
 // The schema names Rerun's ros2msg decoder takes, sorted.
 const std::vector<std::string>& Ros2SemanticTypes();
 bool Ros2SemanticSupports(const std::string& schema_name);
-// Those converted here so far (the importer refuses a channel of any other, by name).
-bool Ros2SemanticImplemented(const std::string& schema_name);
 Result<std::unique_ptr<MessageParser>> Ros2SemanticParser(const std::string& schema_name, const std::string& topic);
 
 }  // namespace chunkhouse::mcap

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 
+#include "chunkhouse/mcap/bytes.h"
 #include "chunkhouse/mcap/ros2_semantic_types.h"
 
 namespace chunkhouse::mcap::semantic {
@@ -26,31 +27,18 @@ size_t SizeOf(uint8_t datatype) {
   return datatype <= 8 ? kSizes[datatype] : 0;
 }
 
-// The raw bytes of one value, in host order.
-template <typename T>
-T Read(const uint8_t* p, bool big_endian) {
-  uint8_t b[sizeof(T)];
-  std::memcpy(b, p, sizeof(T));
-  if (big_endian) {
-    for (size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(b[i], b[sizeof(T) - 1 - i]);
-  }
-  T v;
-  std::memcpy(&v, b, sizeof(T));
-  return v;
-}
-
 // A value as a float (positions); nullopt when fewer bytes are left than the type needs.
 std::optional<float> ReadFloat(const uint8_t* p, size_t left, uint8_t datatype, bool be) {
   if (SizeOf(datatype) == 0 || left < SizeOf(datatype)) return std::nullopt;
   switch (datatype) {
     case 1: return static_cast<float>(static_cast<int8_t>(p[0]));
     case 2: return static_cast<float>(p[0]);
-    case 3: return static_cast<float>(Read<int16_t>(p, be));
-    case 4: return static_cast<float>(Read<uint16_t>(p, be));
-    case 5: return static_cast<float>(Read<int32_t>(p, be));
-    case 6: return static_cast<float>(Read<uint32_t>(p, be));
-    case 7: return Read<float>(p, be);
-    default: return static_cast<float>(Read<double>(p, be));
+    case 3: return static_cast<float>(Load<int16_t>(p, be));
+    case 4: return static_cast<float>(Load<uint16_t>(p, be));
+    case 5: return static_cast<float>(Load<int32_t>(p, be));
+    case 6: return static_cast<float>(Load<uint32_t>(p, be));
+    case 7: return Load<float>(p, be);
+    default: return static_cast<float>(Load<double>(p, be));
   }
 }
 
@@ -71,12 +59,12 @@ Status AppendValue(arrow::ArrayBuilder* b, const uint8_t* p, uint8_t datatype, b
   switch (datatype) {
     case 1: return static_cast<arrow::Int8Builder*>(b)->Append(static_cast<int8_t>(p[0]));
     case 2: return static_cast<arrow::UInt8Builder*>(b)->Append(p[0]);
-    case 3: return static_cast<arrow::Int16Builder*>(b)->Append(Read<int16_t>(p, be));
-    case 4: return static_cast<arrow::UInt16Builder*>(b)->Append(Read<uint16_t>(p, be));
-    case 5: return static_cast<arrow::Int32Builder*>(b)->Append(Read<int32_t>(p, be));
-    case 6: return static_cast<arrow::UInt32Builder*>(b)->Append(Read<uint32_t>(p, be));
-    case 7: return static_cast<arrow::FloatBuilder*>(b)->Append(Read<float>(p, be));
-    default: return static_cast<arrow::DoubleBuilder*>(b)->Append(Read<double>(p, be));
+    case 3: return static_cast<arrow::Int16Builder*>(b)->Append(Load<int16_t>(p, be));
+    case 4: return static_cast<arrow::UInt16Builder*>(b)->Append(Load<uint16_t>(p, be));
+    case 5: return static_cast<arrow::Int32Builder*>(b)->Append(Load<int32_t>(p, be));
+    case 6: return static_cast<arrow::UInt32Builder*>(b)->Append(Load<uint32_t>(p, be));
+    case 7: return static_cast<arrow::FloatBuilder*>(b)->Append(Load<float>(p, be));
+    default: return static_cast<arrow::DoubleBuilder*>(b)->Append(Load<double>(p, be));
   }
 }
 

@@ -28,26 +28,6 @@ Result<ArrayPtr> Get(const arrow::StructArray& rows, const std::string& path) {
   }
 }
 
-// One value per row, as a list column.
-Result<ArrayPtr> OnePerRow(const ArrayPtr& values) {
-  arrow::Int32Builder offsets;
-  ARROW_RETURN_NOT_OK(offsets.Reserve(values->length() + 1));
-  for (int64_t i = 0; i <= values->length(); ++i) offsets.UnsafeAppend(static_cast<int32_t>(i));
-  ARROW_ASSIGN_OR_RAISE(auto o, offsets.Finish());
-  return arrow::ListArray::FromArrays(*o, *values);
-}
-
-// A numeric array's value i as a double (float32 widened exactly, integers converted).
-double AsDouble(const arrow::Array& a, int64_t i) {
-  switch (a.type_id()) {
-    case arrow::Type::DOUBLE: return static_cast<const arrow::DoubleArray&>(a).Value(i);
-    case arrow::Type::FLOAT: return static_cast<const arrow::FloatArray&>(a).Value(i);
-    case arrow::Type::INT32: return static_cast<const arrow::Int32Array&>(a).Value(i);
-    case arrow::Type::UINT32: return static_cast<const arrow::UInt32Array&>(a).Value(i);
-    default: return 0;
-  }
-}
-
 // Numeric fields side by side as doubles: row i holds [a[i], b[i], ...].
 Result<ArrayPtr> PackDoubles(const arrow::StructArray& rows, const std::vector<std::string>& paths) {
   std::vector<ArrayPtr> cols;
@@ -60,7 +40,7 @@ Result<ArrayPtr> PackDoubles(const arrow::StructArray& rows, const std::vector<s
   ARROW_RETURN_NOT_OK(values->Reserve(rows.length() * static_cast<int64_t>(cols.size())));
   for (int64_t i = 0; i < rows.length(); ++i) {
     ARROW_RETURN_NOT_OK(list.Append());
-    for (const auto& c : cols) values->UnsafeAppend(AsDouble(*c, i));
+    for (const auto& c : cols) values->UnsafeAppend(NumberAt(*c, i));
   }
   return list.Finish();
 }
@@ -83,7 +63,7 @@ Result<ArrayPtr> PackFixedT(const arrow::StructArray& rows, const std::vector<st
   for (int64_t i = 0; i < rows.length(); ++i) {
     ARROW_RETURN_NOT_OK(list.Append());
     ARROW_RETURN_NOT_OK(fixed->Append());
-    for (const auto& c : cols) ARROW_RETURN_NOT_OK(item->Append(static_cast<CType>(AsDouble(*c, i))));
+    for (const auto& c : cols) ARROW_RETURN_NOT_OK(item->Append(static_cast<CType>(NumberAt(*c, i))));
   }
   return list.Finish();
 }
@@ -94,7 +74,7 @@ Result<ArrayPtr> ListAsDoubles(const ArrayPtr& list_array) {
   const auto& values = *list.values();
   arrow::DoubleBuilder b;
   ARROW_RETURN_NOT_OK(b.Reserve(values.length()));
-  for (int64_t i = 0; i < values.length(); ++i) b.UnsafeAppend(AsDouble(values, i));
+  for (int64_t i = 0; i < values.length(); ++i) b.UnsafeAppend(NumberAt(values, i));
   ARROW_ASSIGN_OR_RAISE(auto doubles, b.Finish());
   return std::make_shared<arrow::ListArray>(arrow::list(arrow::float64()), list.length(), list.value_offsets(), doubles,
                                             list.null_bitmap(), list.null_count(), list.offset());
@@ -111,24 +91,14 @@ Result<ArrayPtr> Blobs(const ArrayPtr& bytes) {
 
 ComponentDescriptor Scalars() { return D("rerun.archetypes.Scalars", "Scalars:scalars", "rerun.components.Scalar"); }
 ComponentDescriptor SeriesNames() { return D("rerun.archetypes.SeriesLines", "SeriesLines:names", "rerun.components.Name"); }
-ComponentDescriptor Frame() {
-  return D("rerun.archetypes.CoordinateFrame", "CoordinateFrame:frame", "rerun.components.TransformFrameId");
-}
 
 // header.frame_id per row; with a suffix added to each non-empty one (`_image_plane`).
 Result<ArrayPtr> FrameIds(const arrow::StructArray& rows, const std::string& suffix) {
   ARROW_ASSIGN_OR_RAISE(auto ids, Get(rows, "header.frame_id"));
   if (suffix.empty()) return OnePerRow(ids);
-  const auto& strings = static_cast<const arrow::StringArray&>(*ids);
-  arrow::StringBuilder b;
-  for (int64_t i = 0; i < strings.length(); ++i) {
-    std::string v(strings.GetView(i));
-    ARROW_RETURN_NOT_OK(b.Append(v.empty() ? v : v + suffix));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto out, b.Finish());
-  return OnePerRow(out);
+  ARROW_ASSIGN_OR_RAISE(auto suffixed, SuffixNonEmpty(static_cast<const arrow::StringArray&>(*ids), suffix));
+  return OnePerRow(suffixed);
 }
-
 Result<ArrayPtr> PackFixed(const arrow::StructArray& rows, const std::vector<std::string>& paths, bool f32) {
   return f32 ? PackFixedT<arrow::FloatType>(rows, paths) : PackFixedT<arrow::DoubleType>(rows, paths);
 }

@@ -41,10 +41,6 @@ SemanticType Make(std::string name, std::string definition,
 
 // The field at a dotted path of a struct array.
 Result<ArrayPtr> Get(const arrow::StructArray& rows, const std::string& path);
-// One value per row, as a list column.
-Result<ArrayPtr> OnePerRow(const ArrayPtr& values);
-// A numeric array's value as a double (float32 widened exactly, integers converted).
-double AsDouble(const arrow::Array& a, int64_t i);
 // Numeric fields side by side as doubles: row i holds [a[i], b[i], ...].
 Result<ArrayPtr> PackDoubles(const arrow::StructArray& rows, const std::vector<std::string>& paths);
 // The same, as one fixed-size list instance per row (list<fixed_size_list<T not null>[n]>),
@@ -56,7 +52,6 @@ Result<ArrayPtr> ListAsDoubles(const ArrayPtr& list_array);
 Result<ArrayPtr> Blobs(const ArrayPtr& bytes);
 ComponentDescriptor Scalars();
 ComponentDescriptor SeriesNames();
-ComponentDescriptor Frame();
 // header.frame_id per row; a suffix is added to each non-empty one (`_image_plane`).
 Result<ArrayPtr> FrameIds(const arrow::StructArray& rows, const std::string& suffix = "");
 

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <string>
 
+#include "chunkhouse/mcap/bytes.h"
 #include "chunkhouse/mcap/image_format.h"
 #include "chunkhouse/transform/mcap_lens_ops.h"
 #include "chunkhouse/transform/mcap_lenses.h"
@@ -86,13 +87,6 @@ Out BinaryToListUInt8(const ArrayPtr& input) {
   return std::optional<ArrayPtr>(list);
 }
 
-double DoubleAt(const arrow::Array& a, int64_t i) {
-  switch (a.type_id()) {
-    case arrow::Type::DOUBLE: return static_cast<const arrow::DoubleArray&>(a).Value(i);
-    case arrow::Type::FLOAT: return static_cast<const arrow::FloatArray&>(a).Value(i);
-    default: return static_cast<double>(IntAt(a, i));
-  }
-}
 
 // A colour struct (r, g, b, a in 0..1) as 0xRRGGBBAA.
 Out RgbaToUInt32(const ArrayPtr& input) {
@@ -102,7 +96,7 @@ Out RgbaToUInt32(const ArrayPtr& input) {
   ARROW_ASSIGN_OR_RAISE(auto bl, Field<arrow::Array>(*input, "b", ctx));
   ARROW_ASSIGN_OR_RAISE(auto a, Field<arrow::Array>(*input, "a", ctx));
   auto channel = [](const arrow::Array& c, int64_t i) -> uint32_t {
-    const double v = DoubleAt(c, i);
+    const double v = mcap::NumberAt(c, i);
     if (std::isnan(v)) return 0;
     return static_cast<uint32_t>(std::round(std::clamp(v, 0.0, 1.0) * 255.0));
   };
@@ -132,8 +126,8 @@ Out LatLonToFixed(const ArrayPtr& input) {
       continue;
     }
     ARROW_RETURN_NOT_OK(out.Append());
-    ARROW_RETURN_NOT_OK(doubles->Append(DoubleAt(*lat, i)));
-    ARROW_RETURN_NOT_OK(doubles->Append(DoubleAt(*lon, i)));
+    ARROW_RETURN_NOT_OK(doubles->Append(mcap::NumberAt(*lat, i)));
+    ARROW_RETURN_NOT_OK(doubles->Append(mcap::NumberAt(*lon, i)));
   }
   ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
   return std::optional<ArrayPtr>(done);
@@ -258,12 +252,6 @@ uint64_t PackedSize(int32_t type) {
   return type >= 1 && type <= 8 ? kSizes[type] : 0;
 }
 
-template <typename T>
-T ReadLe(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
 
 // A value as a double; nullopt when it runs past the data.
 std::optional<double> ReadPacked(std::string_view data, uint64_t at, int32_t type) {
@@ -272,12 +260,12 @@ std::optional<double> ReadPacked(std::string_view data, uint64_t at, int32_t typ
   switch (type) {
     case 1: return p[0];
     case 2: return static_cast<int8_t>(p[0]);
-    case 3: return ReadLe<uint16_t>(p);
-    case 4: return ReadLe<int16_t>(p);
-    case 5: return ReadLe<uint32_t>(p);
-    case 6: return ReadLe<int32_t>(p);
-    case 7: return ReadLe<float>(p);
-    default: return ReadLe<double>(p);
+    case 3: return mcap::Load<uint16_t>(p);
+    case 4: return mcap::Load<int16_t>(p);
+    case 5: return mcap::Load<uint32_t>(p);
+    case 6: return mcap::Load<int32_t>(p);
+    case 7: return mcap::Load<float>(p);
+    default: return mcap::Load<double>(p);
   }
 }
 

@@ -5,15 +5,6 @@
 
 namespace chunkhouse::transform::mcap_lens {
 
-ComponentDescriptor D(std::string archetype, std::string component, std::string type) {
-  ComponentDescriptor d;
-  d.archetype = std::move(archetype);
-  d.component = std::move(component);
-  if (!type.empty()) d.component_type = std::move(type);
-  return d;
-}
-
-ComponentDescriptor Frame() { return D("rerun.archetypes.CoordinateFrame", "CoordinateFrame:frame", kFrameType); }
 CastTo Auto() { return CastTo{CastTo::Kind::kAuto, nullptr}; }
 
 Result<Selector> S(std::string_view text) { return Selector::Parse(text); }
@@ -27,17 +18,7 @@ SelectorFn SuffixNonEmpty(std::string suffix) {
       return InvalidArgument("Type mismatch in string_suffix_nonempty input: expected StringArray, got {}",
                              input->type()->ToString());
     }
-    const auto& s = static_cast<const arrow::StringArray&>(*input);
-    arrow::StringBuilder b;
-    for (int64_t i = 0; i < s.length(); ++i) {
-      if (s.IsNull(i)) {
-        ARROW_RETURN_NOT_OK(b.AppendNull());
-      } else {
-        std::string v(s.GetView(i));
-        ARROW_RETURN_NOT_OK(b.Append(v.empty() ? v : v + suffix));
-      }
-    }
-    ARROW_ASSIGN_OR_RAISE(auto out, b.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto out, mcap::SuffixNonEmpty(static_cast<const arrow::StringArray&>(*input), suffix));
     return std::optional<ArrayPtr>(out);
   };
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "chunkhouse/mcap/columns.h"
 #include "chunkhouse/transform/lens.h"
 
 namespace chunkhouse::transform::mcap_lens {
@@ -15,9 +16,10 @@ namespace chunkhouse::transform::mcap_lens {
 using ArrayPtr = std::shared_ptr<arrow::Array>;
 using Out = Result<std::optional<ArrayPtr>>;
 
-inline constexpr const char* kFrameType = "rerun.components.TransformFrameId";
-ComponentDescriptor D(std::string archetype, std::string component, std::string type = "");
-ComponentDescriptor Frame();  // CoordinateFrame:frame
+// Descriptors as the MCAP decoders make them (mcap/columns.h).
+using mcap::D;
+using mcap::Frame;
+inline constexpr const char* kFrameType = mcap::kFrameIdType;
 CastTo Auto();
 Result<Selector> S(std::string_view text);
 

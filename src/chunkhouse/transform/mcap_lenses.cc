@@ -308,14 +308,11 @@ Result<std::vector<Lens>> Ros2MsgLenses() {
 }
 
 Result<std::optional<LensSet>> ImporterLenses(const mcap::ImportOptions& options) {
-  auto selected = [&](const char* d) {
-    return !options.decoders || std::find(options.decoders->begin(), options.decoders->end(), d) != options.decoders->end();
-  };
   std::vector<Lens> lenses;
-  if (selected("ros2msg")) {
+  if (mcap::Selects(options, "ros2msg")) {
     ARROW_ASSIGN_OR_RAISE(lenses, Ros2MsgLenses());
   }
-  if (selected("foxglove")) {
+  if (mcap::Selects(options, "foxglove")) {
     ARROW_ASSIGN_OR_RAISE(auto foxglove,
                           FoxgloveLenses(options.timeline_type == "duration" ? TimeType::kDuration : TimeType::kTimestamp));
     for (auto& l : foxglove) lenses.push_back(std::move(l));

@@ -42,8 +42,10 @@ class McapSource : public ChunkSource {
     while (pending_.empty()) {
       ARROW_ASSIGN_OR_RAISE(auto chunk, importer_->Next());
       if (!chunk || !lenses_) return chunk;
-      // A failing output column is left out (Rerun logs it); the rest of the chunk goes on.
-      ARROW_ASSIGN_OR_RAISE(auto out, ApplyLenses(chunk, *lenses_, OutputMode::kForwardUnmatched, &lens_errors_));
+      // A failing output column is left out and the rest of the chunk goes on (Rerun logs it; nothing
+      // here reports it yet).
+      std::vector<std::string> left_out;
+      ARROW_ASSIGN_OR_RAISE(auto out, ApplyLenses(chunk, *lenses_, OutputMode::kForwardUnmatched, &left_out));
       for (auto& c : out) {
         if (offset_ != 0 && c != chunk) {
           ARROW_ASSIGN_OR_RAISE(c, Offset(c, offset_));
@@ -61,7 +63,6 @@ class McapSource : public ChunkSource {
   std::optional<LensSet> lenses_;
   int64_t offset_;
   std::deque<std::shared_ptr<Chunk>> pending_;
-  std::vector<std::string> lens_errors_;
 };
 
 }  // namespace
