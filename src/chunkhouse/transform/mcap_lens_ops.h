@@ -16,10 +16,8 @@ namespace chunkhouse::transform::mcap_lens {
 using ArrayPtr = std::shared_ptr<arrow::Array>;
 using Out = Result<std::optional<ArrayPtr>>;
 
-// Descriptors as the MCAP decoders make them (mcap/columns.h).
-using mcap::D;
-using mcap::Frame;
-inline constexpr const char* kFrameType = mcap::kFrameIdType;
+// Descriptors as the MCAP decoders make them (chunk/columns.h, mcap/columns.h).
+inline constexpr const char* kFrameType = kFrameIdType;
 CastTo Auto();
 Result<Selector> S(std::string_view text);
 
