@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Checks that every #include of a chunkhouse header points down the layers of ARCHITECTURE.md
-# (or within its own layer): base, io, chunk, rrd, parquet and mcap (beside each other), transform, store, query, catalog, redap, then server
+# (or within its own layer): base, io, chunk, urdf (robot descriptions, which mcap reads), rrd, parquet and mcap (beside each other), transform, store, query, catalog, redap, then server
 # and client (which do not include each other), then cli. Prints each violation; exits 1 on any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-declare -A rank=([base]=0 [io]=1 [chunk]=2 [rrd]=3 [parquet]=3 [mcap]=3 [transform]=4 [store]=5 [query]=6 [catalog]=7 [redap]=8 [server]=9 [client]=9 [cli]=10)
+declare -A rank=([base]=0 [io]=1 [chunk]=2 [urdf]=3 [rrd]=4 [parquet]=4 [mcap]=4 [transform]=5 [store]=6 [query]=7 [catalog]=8 [redap]=9 [server]=10 [client]=10 [cli]=11)
 bad=0
 while IFS= read -r file; do
   layer=$(echo "$file" | cut -d/ -f3)

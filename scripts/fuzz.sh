@@ -2,15 +2,16 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for N seconds (default 60):
 # the .rrd reader, seeded with real files; the selector language, seeded with valid selectors and
 # a token dictionary; the MCAP container and importer; ROS 2 definitions and CDR payloads (reflection
-# and the ros2msg types), seeded with the ROS 2 test fixtures. Crashes land in fuzz-artifacts/.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: fuzz_rrd_reader fuzz_selector fuzz_mcap fuzz_ros2;
-#                                              default all)
+# and the ros2msg types), seeded with the ROS 2 test fixtures; URDF robot descriptions (XML,
+# model, chunks). Crashes land in fuzz-artifacts/.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: fuzz_rrd_reader fuzz_selector fuzz_mcap fuzz_ros2
+#                                              fuzz_urdf; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(fuzz_rrd_reader fuzz_selector fuzz_mcap fuzz_ros2)
+[ "${#targets[@]}" -gt 0 ] || targets=(fuzz_rrd_reader fuzz_selector fuzz_mcap fuzz_ros2 fuzz_urdf)
 for p in clang libclang-rt-14-dev; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -57,6 +58,11 @@ for target in "${targets[@]}"; do
       mkdir -p "$corpus"
       .venv/bin/python src/chunkhouse/mcap/fuzz_ros2_seeds.py "$corpus"
       extra=(-max_len=16384 -dict=src/chunkhouse/mcap/fuzz_ros2.dict) ;;
+    fuzz_urdf)
+      corpus=build-fuzz/corpus-urdf
+      mkdir -p "$corpus"
+      .venv/bin/python src/chunkhouse/urdf/fuzz_urdf_seeds.py "$corpus"
+      extra=(-max_len=16384 -dict=src/chunkhouse/urdf/fuzz_urdf.dict) ;;
     *) echo "unknown target $target"; exit 2 ;;
   esac
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \

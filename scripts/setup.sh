@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config python3-venv
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
-  liblz4-dev libzstd-dev libxxhash-dev libssl-dev openssl libsqlite3-dev
+  liblz4-dev libzstd-dev libxxhash-dev libssl-dev openssl libsqlite3-dev libexpat1-dev
   libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   mesa-vulkan-drivers libvulkan1  # lavapipe: the headless Rerun viewer in the viewer tests
 )

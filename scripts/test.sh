@@ -15,7 +15,7 @@ scripts/check_layers.sh
 echo "==> C++ tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
-echo "==> fuzzing the .rrd reader, the selector language, the MCAP container and ROS 2 decoding (${FUZZ_SECONDS:-60} s each)"
+echo "==> fuzzing the .rrd reader, the selector language, the MCAP container, ROS 2 decoding and URDF (${FUZZ_SECONDS:-60} s each)"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "==> the wheel: build it, install it in a fresh environment, use it"
