@@ -142,17 +142,11 @@ def write_files(out) -> dict:
     paths["foxglove_points"] = str(out / "foxglove_points.mcap")
     foxglove_fixture.write_bad_encoding(str(out / "foxglove_bad_encoding.mcap"))
     paths["foxglove_bad_encoding"] = str(out / "foxglove_bad_encoding.mcap")
-    # A robot description (read by Rerun's `urdf` decoder, which chunkhouse does not have).
-    path = str(out / "urdf.mcap")
-    with open(path, "wb") as f:
-        w = Writer(f)
-        w.start(profile="ros2", library="chunkhouse-test")
-        typ = "std_msgs/msg/String"
-        ch = w.register_channel("/robot_description", "cdr", w.register_schema(typ, "ros2msg", b"string data\n"))
-        enc = serialize_dynamic(typ, "string data\n")[typ]
-        w.add_message(ch, log_time=T0, publish_time=T0, data=enc({"data": "<robot name='r'/>"}))
-        w.finish()
-    paths["urdf"] = path
+    # Robot descriptions (Rerun's `urdf` decoder), with meshes beside the files (file:// and, through
+    # ROS_PACKAGE_PATH, package:// paths; a relative path, which cannot be loaded from a message).
+    import urdf_fixture
+
+    paths.update(urdf_fixture.write(out, T0))
 
     protobuf_fixture.write(str(out / "protobuf_kinds.mcap"))
     paths["protobuf_kinds"] = str(out / "protobuf_kinds.mcap")
@@ -242,6 +236,14 @@ CASES["foxglove_points"] = _case("foxglove_points")
 CASES["foxglove_bad_encoding"] = _case("foxglove_bad_encoding")
 CASES["foxglove_points_as_struct"] = _case("foxglove_points", decoders=["protobuf"])
 CASES["urdf_left_out"] = _case("urdf", decoders=["ros2_reflection", "ros2msg", "schema"])
+CASES["urdf"] = _case("urdf")
+CASES["urdf_only"] = _case("urdf", decoders=["urdf"])
+CASES["urdf_offset_duration"] = _case("urdf", timeline_type="duration", timestamp_offset_ns=7)
+CASES["urdf_outside_time_range"] = _case("urdf", start_time_ns=T0 + 10**9, end_time_ns=T0 + 2 * 10**9)
+CASES["urdf_topic_excluded"] = _case("urdf", exclude_topic_regex=["robot_desc"])
+CASES["urdf_latest_of_two"] = _case("urdf_two", decoders=["urdf", "stats"])
+CASES["urdf_broken"] = _case("urdf_broken")
+CASES["urdf_recover_cut"] = _case("urdf_cut", recover=True)
 CASES["protobuf_bad_schema"] = _case("protobuf_bad_schema")
 CASES["protobuf_bad_schema_raw"] = _case("protobuf_bad_schema", decoders=["raw"])
 # recover=True: a summary rebuilt from the data section when the file has none or it cannot be read.

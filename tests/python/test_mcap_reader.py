@@ -61,12 +61,14 @@ def test_case_matches_rerun(reference, name):
     assert sorted(map(key, ours["chunks"])) == sorted(map(key, want["chunks"]))
 
 
-def test_channels_of_decoders_not_implemented_are_refused_by_name(reference):
+def test_robot_descriptions_become_the_robot_and_stay_strings(reference):
     path = reference["paths"]["urdf"]
-    with pytest.raises(NotImplementedError, match=r"channel '/robot_description' holds a robot description, which "
-                                                  r"Rerun's 'urdf' decoder reads"):
-        chx.McapReader(path).stream()
-    # Without that decoder, the channel is read as a ROS 2 String, as Rerun does.
+    chunks = chx.McapReader(path).stream().to_chunks()
+    paths = {c.entity_path for c in chunks}
+    assert "/arm\\ bot" in paths and "/arm\\ bot/visual_geometries/upper/visual_0" in paths, sorted(paths)
+    # The hand's link name has a slash: one path part, escaped.
+    assert "/arm\\ bot/visual_geometries/hand\\/left/palm" in paths, sorted(paths)
+    # Without that decoder, the channel is only read as a ROS 2 String, as Rerun does.
     chunks = chx.McapReader(path, decoders=["ros2_reflection", "ros2msg"]).stream().to_chunks()
     assert [c.entity_path for c in chunks] == ["/robot_description"]
     assert "TextDocument:text" in chunks[0].to_record_batch().schema.names
@@ -95,10 +97,21 @@ def test_import_command_writes_what_the_reader_streams(reference, tmp_path):
     theirs = cases.rerun_verified_description(str(out))
     ours = json.loads(json.dumps(cases.describe(chx.McapReader(reference["paths"]["raw_zstd"]).stream())))
     assert ours == theirs
-    # A channel only a missing lens reads: refused, and no file is left behind.
-    bad = tmp_path / "urdf.rrd"
-    proc = subprocess.run([cli, "import", reference["paths"]["urdf"], "-o", str(bad)], capture_output=True, text=True)
-    assert proc.returncode == 1 and "channel '/robot_description'" in proc.stderr and not bad.exists()
+    # A robot description: its meshes and shapes are in the file, which rerun reads back as ours.
+    out = tmp_path / "urdf.rrd"
+    proc = subprocess.run([cli, "import", reference["paths"]["urdf"], "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    theirs = cases.rerun_verified_description(str(out))
+    ours = json.loads(json.dumps(cases.describe(chx.McapReader(reference["paths"]["urdf"]).stream())))
+    key = lambda c: json.dumps(c, sort_keys=True)  # noqa: E731
+    assert sorted(map(key, ours)) == sorted(map(key, theirs))
+    # The mesh that is not there is named in a warning.
+    assert "missing.stl" in proc.stderr, proc.stderr
+    # A definition that does not parse ends the stream: an error, and no file is left behind.
+    bad = tmp_path / "bad.rrd"
+    proc = subprocess.run([cli, "import", reference["paths"]["bad_schema"], "-o", str(bad)], capture_output=True,
+                          text=True)
+    assert proc.returncode == 1 and "Invalid schema" in proc.stderr and not bad.exists(), proc.stderr
 
 
 def test_server_serves_mcap_files_as_segments(reference, tmp_path):
@@ -112,7 +125,8 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
     data.mkdir()
     shutil.copy(reference["paths"]["raw_zstd"], data / "raw_zstd.mcap")
     shutil.copy(reference["paths"]["ros2/imu"], data / "imu.mcap")
-    shutil.copy(reference["paths"]["urdf"], data / "urdf.mcap")  # needs a decoder we lack: refused, with the reason
+    shutil.copy(reference["paths"]["urdf"], data / "urdf.mcap")
+    shutil.copy(reference["paths"]["bad_schema"], data / "bad_schema.mcap")  # cannot be read: refused, with the reason
     server = Server(cli, "-d", f"m={data}")
     try:
         out = rerun_client(server.address, """
@@ -125,10 +139,12 @@ def test_server_serves_mcap_files_as_segments(reference, tmp_path):
             print(t.num_rows, sorted(n for n in t.column_names if "Scalars" in n))
         """)
         lines = out.strip().splitlines()
-        assert lines[-3] == "['imu', 'raw_zstd']", out
+        assert lines[-3] == "['imu', 'raw_zstd', 'urdf']", out
         assert lines[-2].endswith("['/json:McapMessage:data', '/raw/blob:McapMessage:data']"), out
         assert lines[-1] == "4 ['/imu:Scalars:scalars', '/imu_nan:Scalars:scalars', '/imu_negstamp:Scalars:scalars']", out
-        assert "urdf.mcap" in server.stderr() and "urdf" in server.stderr()
+        assert "bad_schema.mcap" in server.stderr() and "Invalid schema" in server.stderr(), server.stderr()
+        # The robot's meshes lie outside the directories the server may read: not loaded, and said so.
+        assert "upper.stl" in server.stderr() and "is outside the directories this server may read" in server.stderr()
     finally:
         assert server.stop() == 0
 
@@ -142,5 +158,5 @@ def test_rrd_print_shows_the_chunks_the_reader_makes(reference):
     assert proc.returncode == 0, proc.stderr
     lines = [line.split()[1] for line in proc.stdout.splitlines() if line.strip().startswith("chunk ")]
     assert lines == [c.entity_path for c in chx.McapReader(path).stream().to_chunks()]
-    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["urdf"]], capture_output=True, text=True)
-    assert proc.returncode == 1 and "channel '/robot_description'" in proc.stderr
+    proc = subprocess.run([cli, "rrd", "print", reference["paths"]["bad_schema"]], capture_output=True, text=True)
+    assert proc.returncode == 1 and "Invalid schema" in proc.stderr, proc.stderr

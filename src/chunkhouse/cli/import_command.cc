@@ -120,8 +120,7 @@ void AddImportCommand(CLI::App& app) {
                   "A column to use as a timeline: COLUMN:KIND[:UNIT], KIND timestamp|duration|sequence, UNIT (what the "
                   "stored numbers count) ns|us|ms|s; without one, a row_index timeline numbers the rows");
   cmd->add_option("--decoders", a->decoders,
-                  "MCAP: the decoders to run (default: all; chunkhouse has all of Rerun's but urdf, and refuses a "
-                  "file with a robot description unless urdf is left out)");
+                  "MCAP: the decoders to run (default: all of them; see `McapReader.available_decoders()`)");
   cmd->add_option("--include-topic", a->include_topics, "MCAP: only topics matching this regex (repeatable)");
   cmd->add_option("--exclude-topic", a->exclude_topics, "MCAP: leave out topics matching this regex (repeatable)");
   cmd->add_option("--timeline-type", a->timeline_type, "MCAP: timestamp or duration")->capture_default_str();

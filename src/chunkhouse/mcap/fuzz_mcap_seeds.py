@@ -29,3 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "python")
 import protobuf_fixture  # noqa: E402
 
 protobuf_fixture.write(str(out / "protobuf.mcap"))
+
+# A robot description (the `urdf` decoder): a small robot on /robot_description.
+import urdf_fixture  # noqa: E402
+
+urdf_fixture._write(str(out / "urdf.mcap"), 0, ["<robot name='r'><material name='m'><color rgba='1 0 0 1'/></material>"
+                                                "<link name='a'><visual><geometry><box size='1 2 3'/></geometry>"
+                                                "<material name='m'/></visual><collision><geometry><sphere radius='1'/>"
+                                                "</geometry></collision></link><link name='b'/><joint name='j' "
+                                                "type='fixed'><origin rpy='0 0 1'/><parent link='a'/><child link='b'/>"
+                                                "</joint></robot>"])

@@ -2,6 +2,7 @@
 
 #include <arrow/array.h>
 #include <arrow/builder.h>
+#include <arrow/util/utf8.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,7 +16,10 @@
 #include "chunkhouse/mcap/columns.h"
 #include "chunkhouse/mcap/protobuf_parser.h"
 #include "chunkhouse/mcap/recover.h"
+#include "chunkhouse/mcap/cdr.h"
 #include "chunkhouse/mcap/ros2_semantic.h"
+#include "chunkhouse/urdf/model.h"
+#include "chunkhouse/urdf/robot.h"
 
 namespace chunkhouse::mcap {
 
@@ -159,16 +163,15 @@ Result<std::unique_ptr<McapImporter>> McapImporter::Open(std::shared_ptr<io::Rea
     }
     // else: no decoder takes it; left out, as Rerun does
   }
-  // Rerun's `urdf` decoder reads robot descriptions (std_msgs/String on a robot_description topic).
+  // Rerun's `urdf` decoder reads robot descriptions (std_msgs/String on a robot_description
+  // topic), after everything else (RobotDescriptions).
   if (selected("urdf")) {
     for (const auto& [id, channel] : m->summary_.channels) {
       const auto schema = m->summary_.schemas.find(channel.schema_id);
       if (kept(channel.topic) && channel.topic.find("robot_description") != std::string::npos &&
           schema != m->summary_.schemas.end() && schema->second.name == "std_msgs/msg/String" &&
           schema->second.encoding == "ros2msg") {
-        return Unimplemented("{}: channel '{}' holds a robot description, which Rerun's 'urdf' decoder reads and "
-                             "chunkhouse does not yet; leave 'urdf' out of decoders",
-                             path, channel.topic);
+        m->robot_channels_.insert(id);
       }
     }
   }
@@ -444,7 +447,10 @@ Result<std::vector<std::shared_ptr<Chunk>>> McapImporter::DecodeMessages(int run
 
 void McapImporter::Warn(const std::string& message) const {
   std::lock_guard<std::mutex> lock(warn_mu_);
-  if (warned_.insert(message).second) warnings_.push_back(message);
+  if (warned_.insert(message).second) {
+    warnings_.push_back(message);
+    OrStderr(options_.warn)(message);
+  }
 }
 
 std::vector<std::string> McapImporter::warnings() const {
@@ -474,7 +480,12 @@ Result<std::shared_ptr<Chunk>> McapImporter::Next() {
         return out;
       }));
     }
-    if (inflight_.empty()) return nullptr;
+    if (inflight_.empty()) {
+      if (robots_done_) return nullptr;
+      robots_done_ = true;
+      ARROW_RETURN_NOT_OK(RobotDescriptions());
+      continue;
+    }
     auto decoded = inflight_.front().get();
     inflight_.pop_front();
     ARROW_RETURN_NOT_OK(decoded.status());
@@ -483,6 +494,62 @@ Result<std::shared_ptr<Chunk>> McapImporter::Next() {
   auto chunk = std::move(pending_.front());
   pending_.pop_front();
   return chunk;
+}
+
+// Rerun's `urdf` decoder: the last robot description on each such channel (every MCAP chunk
+// that has one is read, whatever the time window), each as the chunks Rerun's URDF importer logs
+// (urdf/robot.h; meshes are loaded only by absolute file:// or package:// paths, as there is no
+// .urdf file to be relative to). A description that does not parse is left out with a warning.
+Status McapImporter::RobotDescriptions() {
+  if (robot_channels_.empty()) return Status::OK();
+  std::vector<const ChunkIndex*> chunks;
+  for (const auto& index : summary_.chunk_indexes) {
+    if (index.channels.empty() || std::any_of(index.channels.begin(), index.channels.end(),
+                                              [&](uint16_t c) { return robot_channels_.count(c) > 0; })) {
+      chunks.push_back(&index);
+    }
+  }
+  std::stable_sort(chunks.begin(), chunks.end(), [](const ChunkIndex* a, const ChunkIndex* b) {
+    return a->chunk_start_offset < b->chunk_start_offset;
+  });
+  ARROW_ASSIGN_OR_RAISE(auto string_schema, ros2::ParseSchema("std_msgs/msg/String", "string data"));
+  std::map<uint16_t, std::string> latest;
+  auto reader = reader_->Fork();
+  for (const ChunkIndex* index : chunks) {
+    auto messages = reader->ChunkMessages(*index);
+    if (!messages.ok()) {
+      // Rerun stops there: with `recover`, keeping what it read; otherwise with nothing.
+      if (options_.recover) break;
+      Warn(fmt::format("Failed to extract URDF from robot_description topics: {}", messages.status().message()));
+      return Status::OK();
+    }
+    for (const auto& msg : *messages) {
+      if (!robot_channels_.count(msg.channel_id)) continue;
+      ARROW_ASSIGN_OR_RAISE(auto decoder, cdr::Decoder::Make(string_schema));
+      std::optional<int64_t> stamp;
+      if (!decoder->Append(msg.data.data(), static_cast<size_t>(msg.data.size()), &stamp).ok()) continue;
+      ARROW_ASSIGN_OR_RAISE(auto decoded, decoder->Finish());
+      const auto& text = static_cast<const arrow::StringArray&>(*static_cast<const arrow::StructArray&>(*decoded).field(0));
+      if (text.IsNull(0) || !arrow::util::ValidateUTF8(text.GetView(0))) continue;
+      latest[msg.channel_id] = std::string(text.GetView(0));
+    }
+  }
+  for (const auto& [channel, xml] : latest) {
+    std::vector<std::string> warnings;
+    auto robot = urdf::ParseRobot(xml);
+    urdf::RobotOptions robot_options;
+    robot_options.mesh_roots = options_.mesh_roots;
+    auto chunks_of_robot = robot.ok() ? urdf::RobotChunks(*robot, robot_options, &warnings)
+                                      : Result<std::vector<std::shared_ptr<Chunk>>>(robot.status());
+    for (auto& w : warnings) Warn(std::move(w));
+    if (!chunks_of_robot.ok()) {
+      Warn(fmt::format("Failed to parse URDF from robot_description topic {}: {}", summary_.channels.at(channel).topic,
+                       chunks_of_robot.status().message()));
+      continue;
+    }
+    pending_.insert(pending_.end(), chunks_of_robot->begin(), chunks_of_robot->end());
+  }
+  return Status::OK();
 }
 
 Result<std::pair<uint64_t, uint64_t>> McapImporter::TimeBounds(const std::string& path, bool recover) {

@@ -2,9 +2,8 @@
 // An MCAP file as chunks, as rerun-sdk 0.36.2's McapReader makes them (notes/mcap.md): the
 // file-level decoders first (attachments, metadata, recording_info, schema, stats), then the
 // message decoders (protobuf, raw, ros2_reflection, ros2msg) over the chunks the summary lists,
-// with a parser per channel (message_parser.h). A robot description, which Rerun's `urdf`
-// decoder reads and chunkhouse does not yet, is refused when the importer opens, naming the
-// channel, so that nothing silently comes out different from Rerun's. The lenses Rerun applies
+// with a parser per channel (message_parser.h), then the `urdf` decoder's robot descriptions
+// (urdf/robot.h). The lenses Rerun applies
 // afterwards (ROS 2 and Foxglove types into archetypes) are transform/'s (mcap_source.h).
 #include <deque>
 #include <future>
@@ -19,7 +18,9 @@
 #include <vector>
 
 #include "chunkhouse/base/status.h"
+#include "chunkhouse/base/warn.h"
 #include "chunkhouse/chunk/chunk.h"
+#include "chunkhouse/io/allowed.h"
 #include "chunkhouse/mcap/message_parser.h"
 #include "chunkhouse/mcap/protobuf_parser.h"
 #include "chunkhouse/mcap/reader.h"
@@ -34,6 +35,11 @@ struct ImportOptions {
   std::vector<std::string> include_topic_regex, exclude_topic_regex;
   std::optional<uint64_t> start_time_ns, end_time_ns;  // [start, end) on the raw log_time
   bool recover = false;  // without a readable summary, rebuild one from the data section (recover.h)
+  // Where what Rerun logs as warnings goes (each once): messages that fail to decode, meshes that
+  // cannot be loaded, ... Standard error when empty.
+  Warn warn;
+  // When set, the `urdf` decoder reads meshes only from inside these directories (urdf/robot.h).
+  std::optional<io::AllowedRoots> mesh_roots;
 };
 
 // Every decoder name Rerun knows, sorted (McapReader.available_decoders()).
@@ -47,14 +53,14 @@ Status CheckOptions(const ImportOptions& options);
 class McapImporter {
  public:
   // Reads the summary and plans which decoder takes which channel. Errors: the summary's
-  // ("Failed to read MCAP summary: ..."), and Unimplemented for a channel a missing decoder
-  // would take.
+  // ("Failed to read MCAP summary: ...").
   static Result<std::unique_ptr<McapImporter>> Open(const std::string& path, const ImportOptions& options);
   static Result<std::unique_ptr<McapImporter>> Open(std::shared_ptr<io::ReadSource> source, const ImportOptions& options);
   // The next chunk; null at the end.
   Result<std::shared_ptr<Chunk>> Next();
   // What Rerun would log as warnings so far (each once): messages that failed to decode,
-  // channels whose definition cannot be reflected.
+  // channels whose definition cannot be reflected, meshes that could not be loaded. Each is also
+  // handed to ImportOptions::warn when it first happens.
   std::vector<std::string> warnings() const;
   // [min, max] of the messages' log_time (Statistics, else the chunk indexes; with `recover` and
   // no readable summary, the time ranges of the chunks a recovery would keep).
@@ -78,6 +84,7 @@ class McapImporter {
   Result<std::vector<std::shared_ptr<Chunk>>> DecodeMessages(int runner, const std::vector<Message>& messages) const;
   Result<std::unique_ptr<MessageParser>> ParserFor(int runner, uint16_t channel) const;
   void Warn(const std::string& message) const;
+  Status RobotDescriptions();
   static constexpr size_t kInFlight = 2;  // MCAP chunks decoding at once
 
   std::unique_ptr<Reader> reader_;
@@ -89,6 +96,8 @@ class McapImporter {
   bool reconstructed_ = false;
   Status deferred_;  // an error Rerun raises at the first chunk (a definition that does not parse)
   size_t next_chunk_ = 0;
+  std::set<uint16_t> robot_channels_;  // the robot descriptions the `urdf` decoder reads
+  bool robots_done_ = false;
   mutable std::mutex warn_mu_;
   mutable std::set<std::string> warned_;
   mutable std::vector<std::string> warnings_;

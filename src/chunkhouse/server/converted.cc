@@ -12,7 +12,8 @@ namespace chunkhouse::server {
 
 namespace fs = std::filesystem;
 
-ConvertedFiles::ConvertedFiles(std::string dir, bool temporary) : dir_(std::move(dir)), temporary_(temporary) {}
+ConvertedFiles::ConvertedFiles(std::string dir, bool temporary, io::AllowedRoots sources)
+    : dir_(std::move(dir)), sources_(std::move(sources)), temporary_(temporary) {}
 
 ConvertedFiles::~ConvertedFiles() {
   if (!temporary_) return;
@@ -20,13 +21,13 @@ ConvertedFiles::~ConvertedFiles() {
   fs::remove_all(dir_, ec);
 }
 
-Result<std::shared_ptr<ConvertedFiles>> ConvertedFiles::Make(std::string dir, bool temporary) {
+Result<std::shared_ptr<ConvertedFiles>> ConvertedFiles::Make(std::string dir, bool temporary, io::AllowedRoots sources) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return InvalidArgument("cannot create {} for converted files: {}", dir, ec.message());
   auto canonical = fs::canonical(dir, ec);
   if (ec) return InvalidArgument("cannot resolve {}: {}", dir, ec.message());
-  std::shared_ptr<ConvertedFiles> out(new ConvertedFiles(canonical.string(), temporary));
+  std::shared_ptr<ConvertedFiles> out(new ConvertedFiles(canonical.string(), temporary, std::move(sources)));
   out->files_ = io::FileCache::Make(io::AllowedRoots({out->dir_}), /*capacity=*/64);
   return out;
 }
@@ -45,7 +46,7 @@ Result<io::OpenedFile> ConvertedFiles::Converted(const std::string& canonical, c
   std::lock_guard lock(mutex_);
   std::error_code ec;
   if (!fs::exists(target, ec)) {
-    ARROW_ASSIGN_OR_RAISE(auto factory, transform::ImportedSource(canonical));
+    ARROW_ASSIGN_OR_RAISE(auto factory, transform::ImportedSource(canonical, sources_));
     ARROW_RETURN_NOT_OK(transform::WriteRrd(transform::Pipeline::From(factory), target, stem, stem));
   }
   return files_->Open(target);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "chunkhouse/base/status.h"
+#include "chunkhouse/io/allowed.h"
 #include "chunkhouse/io/file.h"
 #include "chunkhouse/io/file_cache.h"
 
@@ -16,8 +17,9 @@ namespace chunkhouse::server {
 
 class ConvertedFiles {
  public:
-  // `dir` is created if needed; with `temporary`, it is removed when this goes away.
-  static Result<std::shared_ptr<ConvertedFiles>> Make(std::string dir, bool temporary);
+  // `dir` is created if needed; with `temporary`, it is removed when this goes away. A source
+  // reads nothing outside `sources` (an MCAP robot description's meshes).
+  static Result<std::shared_ptr<ConvertedFiles>> Make(std::string dir, bool temporary, io::AllowedRoots sources);
   ~ConvertedFiles();
 
   // Whether `path` is in a format served through a conversion (.parquet, .pq, .mcap).
@@ -30,8 +32,9 @@ class ConvertedFiles {
   io::FileCache& files() { return *files_; }
 
  private:
-  ConvertedFiles(std::string dir, bool temporary);
+  ConvertedFiles(std::string dir, bool temporary, io::AllowedRoots sources);
   std::string dir_;
+  io::AllowedRoots sources_;
   bool temporary_;
   std::shared_ptr<io::FileCache> files_;
   std::mutex mutex_;  // one conversion at a time: two registrations of a file convert it once

@@ -48,7 +48,10 @@ Status ServeDirectories(catalog::Catalog& catalog, const std::vector<std::pair<s
     for (const auto& t : done) {
       if (t.status == catalog::TaskStatus::kSuccess) continue;
       ++failed;
-      fmt::print(stderr, "warning: dataset '{}': {}\n", name, t.message);
+      // The file is named unless the error already does.
+      std::string file = t.storage_url.rfind("file://", 0) == 0 ? t.storage_url.substr(7) : t.storage_url;
+      if (t.message.find(file) != std::string::npos) file.clear();
+      fmt::print(stderr, "warning: dataset '{}': {}{}{}\n", name, file, file.empty() ? "" : ": ", t.message);
     }
     ARROW_ASSIGN_OR_RAISE(auto segments, catalog.Segments(id));
     fmt::print(stderr, "dataset '{}': {} segment(s) from {} file(s) in {}{}\n", name, segments.size(),
@@ -106,7 +109,7 @@ Status Serve(ServerOptions options, const std::function<void(const std::string&)
                                    : (std::filesystem::temp_directory_path() /
                                       ("chunkhouse-converted-" + std::to_string(::getpid())))
                                          .string(),
-                           /*temporary=*/!durable));
+                           /*temporary=*/!durable, io::AllowedRoots(options.catalog.allowed_dirs)));
   auto readers = std::make_shared<ReaderCache>(files, converted);
   options.catalog.indexer = readers;
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.catalog));

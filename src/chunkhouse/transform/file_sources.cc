@@ -17,14 +17,16 @@ FileFormat FormatOf(const std::string& path) {
   return FileFormat::kUnknown;
 }
 
-Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path) {
+Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path, std::optional<io::AllowedRoots> confine) {
   switch (FormatOf(path)) {
     case FileFormat::kParquet: {
       ARROW_ASSIGN_OR_RAISE(auto factory, ParquetSourceFactory::Make(path, pq::ReadOptions{}));
       return std::shared_ptr<SourceFactory>(std::move(factory));
     }
     case FileFormat::kMcap: {
-      ARROW_ASSIGN_OR_RAISE(auto factory, McapSourceFactory::Make(path, mcap::ImportOptions{}));
+      mcap::ImportOptions options;
+      options.mesh_roots = std::move(confine);
+      ARROW_ASSIGN_OR_RAISE(auto factory, McapSourceFactory::Make(path, std::move(options)));
       return std::shared_ptr<SourceFactory>(std::move(factory));
     }
     default: return InvalidArgument("{}: not a Parquet or MCAP file by its name (.parquet, .pq or .mcap)", path);

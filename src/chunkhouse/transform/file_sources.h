@@ -2,8 +2,10 @@
 // Which reader a file needs, by its name, and a stream over it with that reader's defaults: the
 // one place the command line and the server choose between .rrd, Parquet and MCAP.
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "chunkhouse/io/allowed.h"
 #include "chunkhouse/transform/source.h"
 
 namespace chunkhouse::transform {
@@ -15,6 +17,9 @@ FileFormat FormatOf(const std::string& path);
 
 // The chunks of a Parquet or MCAP file as ParquetReader / McapReader make them with their
 // default options (checked against the file now). An .rrd or unknown file is InvalidArgument.
-Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path);
+// `confine`: what else the file may make us read (the meshes of an MCAP robot description) must
+// lie in these directories (a server's).
+Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path,
+                                                      std::optional<io::AllowedRoots> confine = std::nullopt);
 
 }  // namespace chunkhouse::transform
