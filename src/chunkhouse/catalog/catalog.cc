@@ -81,7 +81,7 @@ Status Catalog::Init() {
       segment_id TEXT NOT NULL, layer TEXT NOT NULL, storage_url TEXT NOT NULL, application_id TEXT NOT NULL,
       num_chunks INTEGER NOT NULL, size_bytes INTEGER NOT NULL, registered_at INTEGER NOT NULL,
       file_device INTEGER NOT NULL DEFAULT 0, file_inode INTEGER NOT NULL DEFAULT 0,
-      file_mtime_ns INTEGER NOT NULL DEFAULT 0,
+      file_mtime_ns INTEGER NOT NULL DEFAULT 0, file_size INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (dataset_id, segment_id, layer));
   )"));
   ARROW_RETURN_NOT_OK(Migrate());
@@ -90,7 +90,8 @@ Status Catalog::Init() {
 }
 
 // Catalogs written by earlier versions lack the file identity columns: add them (zero means
-// "not recorded", and nothing is compared for those segments).
+// "not recorded", and nothing is compared for those segments). Before file_size existed,
+// size_bytes held the file's size: it is copied over.
 Status Catalog::Migrate() {
   ARROW_ASSIGN_OR_RAISE(auto s, db_->Prepare("SELECT name FROM pragma_table_info('segments')", "read the catalog schema"));
   std::set<std::string> columns;
@@ -99,11 +100,12 @@ Status Catalog::Migrate() {
     if (!row) break;
     columns.insert(s.Text(0));
   }
-  for (const char* column : {"file_device", "file_inode", "file_mtime_ns"}) {
+  for (const char* column : {"file_device", "file_inode", "file_mtime_ns", "file_size"}) {
     if (!columns.count(column)) {
       ARROW_RETURN_NOT_OK(db_->Exec(fmt::format("ALTER TABLE segments ADD COLUMN {} INTEGER NOT NULL DEFAULT 0", column)));
     }
   }
+  if (!columns.count("file_size")) ARROW_RETURN_NOT_OK(db_->Exec("UPDATE segments SET file_size = size_bytes"));
   return Status::OK();
 }
 
@@ -220,7 +222,7 @@ Result<std::pair<std::string, int64_t>> Catalog::Unregister(const std::string& d
 Result<std::vector<Segment>> Catalog::Segments(const std::string& dataset_id) {
   std::lock_guard lock(mutex_);
   ARROW_ASSIGN_OR_RAISE(auto s, db_->Prepare("SELECT segment_id, layer, storage_url, application_id, num_chunks, "
-                                             "size_bytes, registered_at, file_device, file_inode, file_mtime_ns "
+                                             "size_bytes, registered_at, file_device, file_inode, file_mtime_ns, file_size "
                                              "FROM segments WHERE dataset_id = ? ORDER BY segment_id, layer",
                                              "list segments"));
   s.Bind(1, dataset_id);
@@ -231,7 +233,7 @@ Result<std::vector<Segment>> Catalog::Segments(const std::string& dataset_id) {
     Segment segment{s.Text(0), s.Text(1), s.Text(2), s.Text(3), static_cast<uint64_t>(s.Int(4)),
                     static_cast<uint64_t>(s.Int(5)), s.Int(6), {}};
     segment.identity = io::FileIdentity{static_cast<uint64_t>(s.Int(7)), static_cast<uint64_t>(s.Int(8)),
-                                        segment.size_bytes, s.Int(9)};
+                                        static_cast<uint64_t>(s.Int(10)), s.Int(9)};
     out.push_back(std::move(segment));
   }
   return out;

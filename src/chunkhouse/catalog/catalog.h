@@ -35,10 +35,10 @@ struct Segment {
   std::string storage_url;  // file:///abs/path.rrd
   std::string application_id;
   uint64_t num_chunks = 0;
-  uint64_t size_bytes = 0;
+  uint64_t size_bytes = 0;  // IndexedFile::Recording::size_bytes (the file's size in older catalogs)
   int64_t registered_at_ns = 0;
-  // The file as it was indexed (size_bytes is its size); zero in catalogs written before this
-  // was recorded, where nothing is compared.
+  // The file as it was indexed; zero in catalogs written before this was recorded, where
+  // nothing is compared.
   io::FileIdentity identity;
 };
 
@@ -65,6 +65,9 @@ struct IndexedFile {
     std::string segment_id;  // the recording id
     std::string application_id;
     uint64_t num_chunks = 0;
+    // What Rerun's server reports as rerun_size_bytes for a file it reads lazily: each chunk's
+    // encoded payload plus its 16-byte message header.
+    uint64_t size_bytes = 0;
   };
   std::vector<Recording> recordings;
 };

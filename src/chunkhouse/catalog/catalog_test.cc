@@ -147,6 +147,34 @@ TEST_F(CatalogTest, StorageSurvivesARestart) {
   EXPECT_EQ(segments[0].segment_id, "rec_a");
 }
 
+// A catalog written before file_size existed kept the file's size in size_bytes: it becomes the
+// identity's size, so the segment is still recognised as the same file.
+TEST_F(CatalogTest, OlderCatalogsKeepTheirFilesIdentity) {
+  const fs::path storage = root_ / "old";
+  fs::create_directories(storage);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((storage / "catalog.sqlite3").string().c_str(), &db), SQLITE_OK);
+  const char* old_schema = R"(
+    CREATE TABLE datasets (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL,
+                           updated_at INTEGER NOT NULL);
+    CREATE TABLE segments (dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+      segment_id TEXT NOT NULL, layer TEXT NOT NULL, storage_url TEXT NOT NULL, application_id TEXT NOT NULL,
+      num_chunks INTEGER NOT NULL, size_bytes INTEGER NOT NULL, registered_at INTEGER NOT NULL,
+      file_device INTEGER NOT NULL DEFAULT 0, file_inode INTEGER NOT NULL DEFAULT 0,
+      file_mtime_ns INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (dataset_id, segment_id, layer));
+    INSERT INTO datasets VALUES ('d', 'old', 1, 1);
+    INSERT INTO segments VALUES ('d', 'rec', 'base', 'file:///x.rrd', 'app', 3, 12345, 1, 7, 8, 9);
+  )";
+  ASSERT_EQ(sqlite3_exec(db, old_schema, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto c = Open(storage.string());
+  auto segments = c->Segments("d").ValueOrDie();
+  ASSERT_EQ(segments.size(), 1u);
+  EXPECT_EQ(segments[0].identity.size, 12345u);
+  EXPECT_EQ(segments[0].identity.device, 7u);
+  EXPECT_EQ(segments[0].identity.mtime_ns, 9);
+}
+
 // A database the catalog cannot read is an error on every call, never an empty answer: here
 // the page holding the datasets table is overwritten behind the catalog's back.
 TEST_F(CatalogTest, DatabaseFailuresAreErrorsNotEmptyAnswers) {

@@ -142,7 +142,7 @@ void Catalog::Work() {
 Status Catalog::RecordOne(Task& task, OnDuplicate on_duplicate, const IndexedFile& file) {
   constexpr std::string_view kInsert =
       " INTO segments (dataset_id, segment_id, layer, storage_url, application_id, num_chunks, size_bytes, "
-      "registered_at, file_device, file_inode, file_mtime_ns) VALUES (?, ?, 'base', ?, ?, ?, ?, ?, ?, ?, ?)";
+      "registered_at, file_device, file_inode, file_mtime_ns, file_size) VALUES (?, ?, 'base', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   const std::string sql = std::string(on_duplicate == OnDuplicate::kReplace ? "INSERT OR REPLACE"
                                       : on_duplicate == OnDuplicate::kSkip  ? "INSERT OR IGNORE"
                                                                             : "INSERT") +
@@ -150,9 +150,9 @@ Status Catalog::RecordOne(Task& task, OnDuplicate on_duplicate, const IndexedFil
   for (const auto& recording : file.recordings) {
     ARROW_ASSIGN_OR_RAISE(auto s, db_->Prepare(sql, "register segment"));
     s.Bind(1, task.dataset_id).Bind(2, recording.segment_id).Bind(3, task.storage_url).Bind(4, recording.application_id);
-    s.Bind(5, static_cast<int64_t>(recording.num_chunks)).Bind(6, static_cast<int64_t>(file.identity.size)).Bind(7, NowNs());
+    s.Bind(5, static_cast<int64_t>(recording.num_chunks)).Bind(6, static_cast<int64_t>(recording.size_bytes)).Bind(7, NowNs());
     s.Bind(8, static_cast<int64_t>(file.identity.device)).Bind(9, static_cast<int64_t>(file.identity.inode));
-    s.Bind(10, file.identity.mtime_ns);
+    s.Bind(10, file.identity.mtime_ns).Bind(11, static_cast<int64_t>(file.identity.size));
     Status st = s.Run();
     if (KindOf(st) == ErrorKind::kAlreadyExists) {
       return AlreadyExists("segment '{}': layer 'base' already exists", recording.segment_id);

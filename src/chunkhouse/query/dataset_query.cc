@@ -8,6 +8,7 @@
 #include <arrow/util/thread_pool.h>
 
 #include <algorithm>
+#include <set>
 
 #include "chunkhouse/base/memory.h"
 #include "chunkhouse/base/sorbet.h"
@@ -24,10 +25,15 @@ Result<std::shared_ptr<arrow::Schema>> DatasetColumns(const arrow::Schema& datas
     if (kind == meta::kKindIndex) index_fields.push_back(f);
     if (kind == meta::kKindData) component_fields.push_back(f);  // parallel to schema.columns
   }
-  std::sort(index_fields.begin(), index_fields.end(), [](const auto& a, const auto& b) { return a->name() < b->name(); });
+  // Rerun's dataset reader (0.36.2) puts the index columns first with a comparator that calls
+  // any index "less" than any other column, another index included; Rust's stable sort then
+  // leaves them reversed for the schemas it insertion-sorts (up to 20 fields) and for large ones
+  // (notes/dataset_reader.md has where its order differs in between).
+  std::reverse(index_fields.begin(), index_fields.end());
   if (q.index && !schema.FindTimeline(*q.index)) {
     std::vector<std::string> names;
     for (const auto& f : index_fields) names.push_back(f->name());
+    std::sort(names.begin(), names.end());
     return InvalidArgument("unknown index '{}': the dataset's timelines are {}", *q.index,
                            names.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(names, ", ")));
   }
@@ -98,6 +104,18 @@ Result<std::shared_ptr<arrow::Table>> QuerySegment(const std::string& segment,
     q.using_index_values = it->second;
   }
   if (q.using_index_values && q.index) ClipToSegment(chunks, *q.index, *q.using_index_values);
+  if (q.index && !q.fill_latest_at) {
+    // Without a fill, Rerun's reader fetches only the chunks of the entities its columns come
+    // from: a clear logged on another entity (an ancestor's recursive one) makes no row and
+    // empties no cell (notes/dataset_reader.md).
+    std::set<std::string, std::less<>> entities;
+    for (const auto& f : columns->fields()) {
+      if (auto e = meta::Get(*f, meta::kEntityPath)) entities.insert(*e);
+    }
+    chunks.erase(std::remove_if(chunks.begin(), chunks.end(),
+                                [&](const auto& c) { return !entities.count(c->entity_path()); }),
+                 chunks.end());
+  }
   ARROW_ASSIGN_OR_RAISE(std::shared_ptr<const ChunkStore> store, ChunkStore::FromChunks(std::move(chunks)));
   // A segment without the timeline has no rows on it.
   if (q.index && !store->schema().FindTimeline(*q.index)) return nullptr;

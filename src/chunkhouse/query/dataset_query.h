@@ -26,7 +26,8 @@ struct DatasetQuery {
   std::optional<std::map<std::string, std::vector<int64_t>>> per_segment_values;
 };
 
-// The output columns: rerun_segment_id, the dataset's timelines (by name), then the view's
+// The output columns: rerun_segment_id, the dataset's timelines (in the reverse of its schema's order, as
+// Rerun's reader leaves them), then the view's
 // component columns in the dataset schema's order, as the schema's own fields. An unknown index
 // is an error naming the dataset's timelines.
 Result<std::shared_ptr<arrow::Schema>> DatasetColumns(const arrow::Schema& dataset_schema, const QueryExpression& q);

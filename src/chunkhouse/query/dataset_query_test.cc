@@ -26,7 +26,7 @@ sorbet::Column Column(const std::string& entity, const std::string& component, b
 
 std::shared_ptr<arrow::Schema> DatasetSchema() {
   sorbet::Schema s;
-  s.timelines = {kTime, kFrame};  // not sorted: the output sorts timelines by name
+  s.timelines = {kFrame, kTime};  // the output has them reversed, as Rerun's reader leaves them
   s.columns = {Column("/z", "Scalars:scalars"), Column("/a", "Scalars:scalars", /*is_static=*/true),
                Column("/a", "Scalars:empty", false, /*empty=*/true), Column("/a", "Clear:is_recursive"),
                Column("/__properties", "Scalars:scalars", true)};
@@ -43,8 +43,9 @@ TEST(DatasetColumns, FollowRerunsDatasetReader) {
   QueryExpression q;
   q.index = "frame";
   auto columns = DatasetColumns(*DatasetSchema(), q).ValueOrDie();
-  // rerun_segment_id, timelines by name, then the view's columns in the schema's order.
-  EXPECT_EQ(Names(*columns), (std::vector<std::string>{"rerun_segment_id", "frame", "time", "/z:Scalars:scalars",
+  // rerun_segment_id, timelines reversed (as Rerun's reader leaves them), then the view's columns
+  // in the schema's order.
+  EXPECT_EQ(Names(*columns), (std::vector<std::string>{"rerun_segment_id", "time", "frame", "/z:Scalars:scalars",
                                                         "/a:Scalars:scalars"}));
   EXPECT_FALSE(columns->field(0)->nullable());
   // The schema's own fields, metadata included.
@@ -55,7 +56,7 @@ TEST(DatasetColumns, FollowRerunsDatasetReader) {
   EXPECT_EQ(DatasetColumns(*DatasetSchema(), q).ValueOrDie()->num_fields(), 8);
   q = {};  // static only: static columns
   EXPECT_EQ(Names(*DatasetColumns(*DatasetSchema(), q).ValueOrDie()),
-            (std::vector<std::string>{"rerun_segment_id", "frame", "time", "/a:Scalars:scalars"}));
+            (std::vector<std::string>{"rerun_segment_id", "time", "frame", "/a:Scalars:scalars"}));
   q.index = "nope";
   auto unknown = DatasetColumns(*DatasetSchema(), q);
   EXPECT_EQ(unknown.status().message(), "unknown index 'nope': the dataset's timelines are frame, time");

@@ -1,5 +1,7 @@
 #include "chunkhouse/server/reader_cache.h"
 
+#include "chunkhouse/rrd/framing.h"
+
 #include <algorithm>
 
 namespace chunkhouse::server {
@@ -39,13 +41,16 @@ Result<catalog::IndexedFile> ReaderCache::Index(const std::string& path) {
   out.path = indexed.path;
   out.identity = indexed.identity;
   for (const auto& store : indexed.reader->stores()) {
-    if (store.kind == StoreKind::kRecording) out.recordings.push_back({store.recording_id, store.application_id, 0});
+    if (store.kind == StoreKind::kRecording) out.recordings.push_back({store.recording_id, store.application_id, 0, 0});
   }
   for (const auto& e : indexed.reader->chunks()) {
     if (e.store.kind != StoreKind::kRecording) continue;
     auto it = std::find_if(out.recordings.begin(), out.recordings.end(),
                            [&](const auto& r) { return r.segment_id == e.store.recording_id; });
-    if (it != out.recordings.end()) ++it->num_chunks;
+    if (it != out.recordings.end()) {
+      ++it->num_chunks;
+      it->size_bytes += e.byte_size + rrd::kMessageHeaderSize;
+    }
   }
   if (out.recordings.empty()) {
     const auto& problems = indexed.reader->problems();
