@@ -4,8 +4,10 @@
 #include <arrow/builder.h>
 #include <arrow/record_batch.h>
 #include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
 
 #include "chunkhouse/base/entity_path.h"
+#include "chunkhouse/base/ids.h"
 #include "chunkhouse/base/sorbet.h"
 
 namespace chunkhouse::redap {
@@ -150,6 +152,33 @@ Result<std::shared_ptr<arrow::RecordBatch>> TaskTable(const std::vector<TaskRow>
   }
   return redap::Finish(schema, {&id, &kind, &data, &status, &msgs, &blob_len, &owner, &expiration, &attempts, &created,
                                 &updated});
+}
+
+std::shared_ptr<arrow::Schema> EntriesSchema() {
+  auto ts = arrow::timestamp(arrow::TimeUnit::NANO);
+  return arrow::schema({Field("id", arrow::fixed_size_binary(16)), Field("name", arrow::utf8()),
+                        Field("entry_kind", arrow::int32()), Field("created_at", ts), Field("updated_at", ts)},
+                       arrow::key_value_metadata({std::string(meta::kSorbetVersion)}, {std::string(meta::kCurrentSorbetVersion)}));
+}
+
+Result<std::shared_ptr<arrow::RecordBatch>> EntriesTable(const std::vector<EntryRow>& entries) {
+  auto schema = EntriesSchema();
+  arrow::FixedSizeBinaryBuilder id(arrow::fixed_size_binary(16));
+  arrow::StringBuilder name;
+  arrow::Int32Builder kind;
+  arrow::TimestampBuilder created(schema->field(3)->type(), arrow::default_memory_pool()),
+      updated(schema->field(4)->type(), arrow::default_memory_pool());
+  for (const auto& e : entries) {
+    ARROW_ASSIGN_OR_RAISE(Tuid tuid, Tuid::Parse(e.id, ""));
+    uint8_t bytes[16];
+    tuid.ToBytes(bytes);
+    ARROW_RETURN_NOT_OK(id.Append(bytes));
+    ARROW_RETURN_NOT_OK(name.Append(e.name));
+    ARROW_RETURN_NOT_OK(kind.Append(e.kind));
+    ARROW_RETURN_NOT_OK(created.Append(e.created_at_ns));
+    ARROW_RETURN_NOT_OK(updated.Append(e.updated_at_ns));
+  }
+  return redap::Finish(schema, {&id, &name, &kind, &created, &updated});
 }
 
 std::string StringCell(const arrow::RecordBatch& batch, std::string_view name, int64_t row) {

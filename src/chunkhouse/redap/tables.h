@@ -91,6 +91,19 @@ struct TaskRow {
 // Clients read only success / failed: a task is never reported pending.
 Result<std::shared_ptr<arrow::RecordBatch>> TaskTable(const std::vector<TaskRow>& tasks);
 
+// The `__entries` system table every Rerun server lists (a TABLE entry whose id is all zeros):
+// one row per entry, itself first. Rerun's viewer shows a server's landing page from it.
+inline constexpr std::string_view kEntriesTableName = "__entries";
+inline constexpr std::string_view kEntriesTableId = "00000000000000000000000000000000";
+struct EntryRow {
+  std::string id;  // 32 hex digits
+  std::string name;
+  int32_t kind = 0;  // EntryKind
+  int64_t created_at_ns = 0, updated_at_ns = 0;
+};
+std::shared_ptr<arrow::Schema> EntriesSchema();
+Result<std::shared_ptr<arrow::RecordBatch>> EntriesTable(const std::vector<EntryRow>& entries);
+
 // The string in column `name` of row `row`; empty when missing or null.
 std::string StringCell(const arrow::RecordBatch& batch, std::string_view name, int64_t row);
 

@@ -3,6 +3,8 @@
 // each, the server must still answer correctly.
 #include <random>
 
+#include "chunkhouse/redap/ids.h"
+#include "chunkhouse/redap/tables.h"
 #include "chunkhouse/server/testing/server_process.h"
 
 namespace chunkhouse::server {
@@ -86,6 +88,13 @@ TEST_F(ServerTest, MutatedValidRequestsGetAStatus) {
     pb::FindEntriesRequest f;
     f.mutable_filter()->set_name("recs");
     seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/FindEntries", f.SerializeAsString());
+    // The __entries system table (its id is all zeros).
+    pb::ScanTableRequest scan;
+    redap::SetEntryId(redap::kEntriesTableId, scan.mutable_table_id());
+    seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/ScanTable", scan.SerializeAsString());
+    pb::ReadTableEntryRequest read;
+    redap::SetEntryId(redap::kEntriesTableId, read.mutable_id());
+    seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/ReadTableEntry", read.SerializeAsString());
     // Chunk keys and the Arrow IPC around them, as a client sends them back.
     seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/FetchChunks", client_->FetchAll(entry).SerializeAsString());
   }

@@ -33,6 +33,21 @@ void FillDetails(const catalog::Dataset& d, pb::EntryDetails* out) {
   SetTimestamp(d.updated_at_ns, out->mutable_updated_at());
 }
 
+// The __entries system table's details: Rerun's server gives it the all-zero id and no times.
+void FillEntriesTableDetails(pb::EntryDetails* out) {
+  redap::SetEntryId(redap::kEntriesTableId, out->mutable_id());
+  out->set_name(std::string(redap::kEntriesTableName));
+  out->set_entry_kind(pb::ENTRY_KIND_TABLE);
+  SetTimestamp(0, out->mutable_created_at());
+  SetTimestamp(0, out->mutable_updated_at());
+}
+
+// The only table there is (the user tables Rerun's server keeps in Lance are not served).
+Status OnlyEntriesTable(const std::string& id) {
+  if (id == redap::kEntriesTableId) return Status::OK();
+  return NotFound("no table with id {}: chunkhouse serves only the {} system table", id, redap::kEntriesTableName);
+}
+
 void FillDatasetEntry(const catalog::Dataset& d, pb::DatasetEntry* out) {
   FillDetails(d, out->mutable_details());
   auto* handle = out->mutable_dataset_handle();
@@ -95,15 +110,57 @@ class CloudService final : public pb::RerunCloudService::WithCallbackMethod_Fetc
     }
     if (kinds.empty() && f.has_entry_kind()) kinds = {f.entry_kind()};
     if (kinds.empty()) kinds = {1, 2, 3, 4, 5};  // the legacy default: everything but asset datasets
-    if (std::find(kinds.begin(), kinds.end(), pb::ENTRY_KIND_DATASET) == kinds.end()) return grpc::Status::OK;
-    auto datasets = catalog_.Datasets();
-    if (!datasets.ok()) return ToGrpc(datasets.status());
-    for (const auto& d : *datasets) {
-      if (f.has_name() && f.name() != d.name) continue;
-      if (f.has_id() && redap::EntryIdString(f.id()) != d.id) continue;
-      FillDetails(d, out->add_entries());
+    auto wanted = [&](int kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
+    if (wanted(pb::ENTRY_KIND_DATASET)) {
+      auto datasets = catalog_.Datasets();
+      if (!datasets.ok()) return ToGrpc(datasets.status());
+      for (const auto& d : *datasets) {
+        if (f.has_name() && f.name() != d.name) continue;
+        if (f.has_id() && redap::EntryIdString(f.id()) != d.id) continue;
+        FillDetails(d, out->add_entries());
+      }
+    }
+    if (wanted(pb::ENTRY_KIND_TABLE) && (!f.has_name() || f.name() == redap::kEntriesTableName) &&
+        (!f.has_id() || redap::EntryIdString(f.id()) == redap::kEntriesTableId)) {
+      FillEntriesTableDetails(out->add_entries());
     }
     return grpc::Status::OK;
+  }
+
+  // --- tables: the __entries system table (redap/tables.h)
+
+  grpc::Status ReadTableEntry(grpc::ServerContext* ctx, const pb::ReadTableEntryRequest* req,
+                              pb::ReadTableEntryResponse* out) override {
+    auto id = EntryFromBodyOrHeader(*ctx, req->has_id() ? &req->id() : nullptr);
+    if (!id.ok()) return ToGrpc(id.status());
+    if (Status st = OnlyEntriesTable(*id); !st.ok()) return ToGrpc(st);
+    FillEntriesTableDetails(out->mutable_table()->mutable_details());
+    pb::SystemTable system;
+    system.set_kind(pb::SYSTEM_TABLE_KIND_ENTRIES);
+    auto* provider = out->mutable_table()->mutable_provider_details();
+    provider->set_type_url("/rerun.cloud.v1alpha1.SystemTable");  // prost's form, not type.googleapis.com/
+    provider->set_value(system.SerializeAsString());
+    out->mutable_table()->mutable_table_details();
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetTableSchema(grpc::ServerContext*, const pb::GetTableSchemaRequest* req,
+                              pb::GetTableSchemaResponse* out) override {
+    if (Status st = OnlyEntriesTable(redap::EntryIdString(req->table_id())); !st.ok()) return ToGrpc(st);
+    return ToGrpc(SetSchema(*redap::EntriesSchema(), out->mutable_schema()));
+  }
+
+  grpc::Status ScanTable(grpc::ServerContext*, const pb::ScanTableRequest* req,
+                         grpc::ServerWriter<pb::ScanTableResponse>* writer) override {
+    if (Status st = OnlyEntriesTable(redap::EntryIdString(req->table_id())); !st.ok()) return ToGrpc(st);
+    auto datasets = catalog_.Datasets();
+    if (!datasets.ok()) return ToGrpc(datasets.status());
+    std::vector<redap::EntryRow> rows{{std::string(redap::kEntriesTableId), std::string(redap::kEntriesTableName),
+                                       pb::ENTRY_KIND_TABLE, 0, 0}};
+    for (const auto& d : *datasets) rows.push_back({d.id, d.name, pb::ENTRY_KIND_DATASET, d.created_at_ns, d.updated_at_ns});
+    auto batch = redap::EntriesTable(rows);
+    if (!batch.ok()) return ToGrpc(batch.status());
+    return ToGrpc(WriteTable<pb::ScanTableResponse>(writer, **batch));
   }
 
   grpc::Status CreateDatasetEntry(grpc::ServerContext*, const pb::CreateDatasetEntryRequest* req,
