@@ -444,3 +444,44 @@ def test_entries_table_as_rerun_server_lists_it(chunkhouse_bin, tmp_path):
     ours, theirs = out.split("=== Rerun's server\n")
     assert ours == theirs, out
     assert "('__entries', 3, True)" in ours and "('robots', 1, True)" in ours, ours
+
+
+def test_segment_store_streams_the_same_chunks(chunkhouse_bin, data_dir):
+    """GetRrdManifest: Rerun's client opens a segment lazily (dataset.segment_store) from our
+    server's manifest and fetches its chunks through FetchChunks, getting what it gets from
+    Rerun's server; an unknown segment is the same error."""
+    files = sorted(str(p) for p in data_dir.glob("*.rrd"))
+    server = Server(chunkhouse_bin, "-d", f"ds={data_dir}")
+    try:
+        out = rerun_client(server.address, f"""
+            import pyarrow as pa
+
+            def cell(col):
+                return col.to_string(window=100000, container_window=100000)
+
+            def describe(c):
+                ds = c.get_dataset("ds")
+                for segment in sorted(ds.segment_ids()):
+                    lazy = ds.segment_store(segment)
+                    chunks = []
+                    for chunk in lazy.stream().to_chunks():
+                        b = chunk.to_record_batch()
+                        keep = [i for i, n in enumerate(b.schema.names) if "RowId" not in n]
+                        chunks.append(repr((chunk.entity_path, chunk.is_static, b.num_rows,
+                                            [b.schema.names[i] for i in keep], [cell(b.column(i)) for i in keep])))
+                    print(segment, len(chunks), hash(tuple(sorted(chunks))), hash(str(lazy.summary())))
+                try:
+                    ds.segment_store("nope")
+                except Exception as e:
+                    print(type(e).__name__)
+
+            describe(client)
+            print("=== Rerun's server")
+            with rr.server.Server(datasets={{"ds": {files!r}}}) as reference:
+                describe(reference.client())
+        """)
+    finally:
+        assert server.stop() == 0
+    ours, theirs = out.split("=== Rerun's server\n")
+    assert ours == theirs, out
+    assert len(ours.splitlines()) == 4 and all(int(line.split()[1]) > 0 for line in ours.splitlines()[:3]), ours

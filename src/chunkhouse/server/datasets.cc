@@ -9,6 +9,9 @@
 #include <algorithm>
 
 #include "chunkhouse/base/sorbet.h"
+#include "chunkhouse/rrd/codec.h"
+#include "chunkhouse/rrd/manifest.h"
+#include "chunkhouse/rrd/proto/log_msg.pb.h"
 #include "chunkhouse/io/location.h"
 #include "chunkhouse/redap/ids.h"
 #include "chunkhouse/redap/tables.h"
@@ -215,6 +218,34 @@ Status DatasetTables::SelectChunks(const std::string& dataset_id, const ChunkSel
     ARROW_RETURN_NOT_OK(emit(std::move(batch)));
   }
   return Status::OK();
+}
+
+Result<std::string> DatasetTables::RrdManifest(const std::string& dataset_id, const std::string& segment_id) {
+  ARROW_ASSIGN_OR_RAISE(auto segments, Segments(dataset_id));
+  auto s = std::find_if(segments.begin(), segments.end(),
+                        [&](const SegmentFile& f) { return f.segment.segment_id == segment_id; });
+  if (s == segments.end()) return NotFound("no segment '{}' in dataset {}", Quote(segment_id), dataset_id);
+  ARROW_ASSIGN_OR_RAISE(auto reader, readers_.Reader(s->path, s->segment.identity));
+  rrd::ManifestBuilder builder(StoreId{StoreKind::kRecording, "none", segment_id});
+  arrow::BinaryBuilder keys;
+  const auto& all = reader->chunks();
+  for (size_t i = 0; i < all.size(); ++i) {
+    const auto& e = all[i];
+    if (e.store.kind != StoreKind::kRecording || e.store.recording_id != segment_id) continue;
+    ARROW_ASSIGN_OR_RAISE(auto chunk, reader->LoadChunk(e));
+    builder.Add(*chunk, e.byte_offset, e.byte_size, e.byte_size_uncompressed);
+    ARROW_RETURN_NOT_OK(keys.Append(redap::ChunkKey{dataset_id, segment_id, i}.Encode()));
+  }
+  ARROW_ASSIGN_OR_RAISE(std::string bytes, builder.Finish());
+  rerun::log_msg::v1alpha1::RrdManifest manifest;
+  if (!manifest.ParseFromString(bytes)) return Internal("cannot read back the manifest of segment {}", segment_id);
+  ARROW_ASSIGN_OR_RAISE(auto batch, rrd::DecodeDataframePart(manifest.data(), rrd::Where{"segment manifest", 0}));
+  ARROW_ASSIGN_OR_RAISE(auto key_column, keys.Finish());
+  ARROW_ASSIGN_OR_RAISE(batch, batch->AddColumn(batch->num_columns(),
+                                                 arrow::field(std::string(redap::col::kChunkKey), arrow::binary(), false),
+                                                 key_column));
+  ARROW_RETURN_NOT_OK(rrd::EncodeDataframePart(*batch, manifest.mutable_data()));
+  return manifest.SerializeAsString();
 }
 
 Status DatasetTables::ChunkReader::Read(std::string_view key_bytes, std::string* out) {

@@ -61,6 +61,12 @@ class DatasetTables {
   Status SelectChunks(const std::string& dataset_id, const ChunkSelection& selection,
                       const std::function<Status(std::shared_ptr<arrow::RecordBatch>)>& emit);
 
+  // A segment's RRD manifest as Rerun's server answers GetRrdManifest: the manifest of its chunks
+  // (as our writer puts in a footer, rebuilt from the decoded chunks) with a chunk_key column
+  // FetchChunks takes back, under the store id (recording, "none", segment). Serialized
+  // rerun.log_msg.v1alpha1.RrdManifest.
+  Result<std::string> RrdManifest(const std::string& dataset_id, const std::string& segment_id);
+
   // Reads chunks by their keys for one FetchChunks request; segments are looked up once per
   // request, and each file is checked (still allowed, unchanged) before its first read.
   class ChunkReader {

@@ -92,6 +92,9 @@ TEST_F(ServerTest, MutatedValidRequestsGetAStatus) {
     pb::ScanTableRequest scan;
     redap::SetEntryId(redap::kEntriesTableId, scan.mutable_table_id());
     seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/ScanTable", scan.SerializeAsString());
+    pb::GetRrdManifestRequest manifest;
+    manifest.mutable_segment_id()->set_id("rec0");
+    seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/GetRrdManifest", manifest.SerializeAsString());
     pb::ReadTableEntryRequest read;
     redap::SetEntryId(redap::kEntriesTableId, read.mutable_id());
     seeds.emplace_back("/rerun.cloud.v1alpha1.RerunCloudService/ReadTableEntry", read.SerializeAsString());

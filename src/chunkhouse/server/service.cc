@@ -127,6 +127,23 @@ class CloudService final : public pb::RerunCloudService::WithCallbackMethod_Fetc
     return grpc::Status::OK;
   }
 
+  grpc::Status GetRrdManifest(grpc::ServerContext* ctx, const pb::GetRrdManifestRequest* req,
+                              grpc::ServerWriter<pb::GetRrdManifestResponse>* writer) override {
+    auto dataset = EntryFromHeader(*ctx);
+    if (!dataset.ok()) return ToGrpc(dataset.status());
+    if (!req->has_segment_id() || !req->segment_id().has_id()) {
+      return ToGrpc(InvalidArgument("GetRrdManifest needs a segment_id"));
+    }
+    auto manifest = tables_.RrdManifest(*dataset, req->segment_id().id());
+    if (!manifest.ok()) return ToGrpc(manifest.status());
+    pb::GetRrdManifestResponse response;
+    if (!response.mutable_rrd_manifest()->ParseFromString(*manifest)) {
+      return ToGrpc(Internal("cannot encode the manifest of segment {}", req->segment_id().id()));
+    }
+    writer->Write(response);
+    return grpc::Status::OK;
+  }
+
   // --- tables: the __entries system table (redap/tables.h)
 
   grpc::Status ReadTableEntry(grpc::ServerContext* ctx, const pb::ReadTableEntryRequest* req,
