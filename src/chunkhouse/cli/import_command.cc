@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "chunkhouse/base/warn.h"
 #include "chunkhouse/cli/commands.h"
 #include "chunkhouse/cli/progress.h"
 #include "chunkhouse/rrd/writer.h"
@@ -11,6 +12,7 @@
 #include "chunkhouse/transform/file_sources.h"
 #include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
+#include "chunkhouse/urdf/robot.h"
 
 namespace chunkhouse::cli {
 namespace {
@@ -58,7 +60,8 @@ struct Args {
 
 Result<std::shared_ptr<transform::ParquetSourceFactory>> ParquetFactory(const Args& a) {
   if (transform::FormatOf(a.input) != transform::FileFormat::kParquet) {
-    return InvalidArgument("{}: neither a Parquet nor an MCAP file by its name (expected .parquet or .mcap)", a.input);
+    return InvalidArgument("{}: not a Parquet, MCAP or URDF file by its name (expected .parquet, .mcap or .urdf)",
+                           a.input);
   }
   pq::ReadOptions options;
   options.entity_path_prefix = a.entity_path_prefix;
@@ -100,10 +103,11 @@ void AddImportCommand(CLI::App& app) {
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
       "import",
-      "Convert a Parquet or MCAP file into an .rrd recording, as rerun-sdk's ParquetReader / McapReader read it "
-      "(Parquet: 1,024-row chunks, one entity per column group; MCAP: the file-level decoders, raw messages, ROS 2 "
-      "and protobuf messages, with the archetypes Rerun makes of ROS 2 and Foxglove types)");
-  cmd->add_option("file", a->input, "The .parquet or .mcap file")->required()->check(CLI::ExistingFile);
+      "Convert a Parquet, MCAP or URDF file into an .rrd recording, as rerun-sdk's ParquetReader / McapReader read "
+      "it (Parquet: 1,024-row chunks, one entity per column group; MCAP: the file-level decoders, raw messages, ROS 2 "
+      "and protobuf messages, with the archetypes Rerun makes of ROS 2 and Foxglove types, robot descriptions) or "
+      "as `rerun --save` logs a robot (URDF: its shapes, meshes, frames and joint transforms, all static)");
+  cmd->add_option("file", a->input, "The .parquet, .mcap or .urdf file")->required()->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output, "The .rrd file to write")->required();
   cmd->add_option("--application-id", a->application_id, "The recording's application id (default: the file's name)");
   cmd->add_option("--recording-id", a->recording_id, "The recording id (default: the file's name)");
@@ -146,6 +150,12 @@ void AddImportCommand(CLI::App& app) {
       auto made = transform::McapSourceFactory::Make(a->input, std::move(o));
       Check(made.status());
       factory = *made;
+    } else if (transform::FormatOf(a->input) == transform::FileFormat::kUrdf) {
+      std::vector<std::string> warnings;
+      auto chunks = urdf::ReadUrdfFile(a->input, a->entity_path_prefix.value_or(""), &warnings);
+      for (const auto& w : warnings) WarnToStderr(w);
+      Check(chunks.status());
+      factory = std::make_shared<transform::VectorSourceFactory>(std::move(*chunks));
     } else {
       auto made = ParquetFactory(*a);
       Check(made.status());

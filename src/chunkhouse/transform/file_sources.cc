@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "chunkhouse/base/warn.h"
 #include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
+#include "chunkhouse/urdf/robot.h"
 
 namespace chunkhouse::transform {
 
@@ -14,6 +16,7 @@ FileFormat FormatOf(const std::string& path) {
   if (ext == ".rrd") return FileFormat::kRrd;
   if (ext == ".parquet" || ext == ".pq") return FileFormat::kParquet;
   if (ext == ".mcap") return FileFormat::kMcap;
+  if (ext == ".urdf") return FileFormat::kUrdf;
   return FileFormat::kUnknown;
 }
 
@@ -29,7 +32,13 @@ Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path, s
       ARROW_ASSIGN_OR_RAISE(auto factory, McapSourceFactory::Make(path, std::move(options)));
       return std::shared_ptr<SourceFactory>(std::move(factory));
     }
-    default: return InvalidArgument("{}: not a Parquet or MCAP file by its name (.parquet, .pq or .mcap)", path);
+    case FileFormat::kUrdf: {
+      std::vector<std::string> warnings;
+      ARROW_ASSIGN_OR_RAISE(auto chunks, urdf::ReadUrdfFile(path, "", &warnings));
+      for (const auto& w : warnings) WarnToStderr(w);
+      return std::shared_ptr<SourceFactory>(std::make_shared<VectorSourceFactory>(std::move(chunks)));
+    }
+    default: return InvalidArgument("{}: not a Parquet, MCAP or URDF file by its name (.parquet, .pq, .mcap or .urdf)", path);
   }
 }
 

@@ -10,13 +10,14 @@
 
 namespace chunkhouse::transform {
 
-enum class FileFormat { kRrd, kParquet, kMcap, kUnknown };
+enum class FileFormat { kRrd, kParquet, kMcap, kUrdf, kUnknown };
 
-// By extension, case-insensitively: .rrd; .parquet or .pq; .mcap.
+// By extension, case-insensitively: .rrd; .parquet or .pq; .mcap; .urdf.
 FileFormat FormatOf(const std::string& path);
 
 // The chunks of a Parquet or MCAP file as ParquetReader / McapReader make them with their
-// default options (checked against the file now). An .rrd or unknown file is InvalidArgument.
+// default options (checked against the file now), or of a URDF file as `rerun --save` logs it
+// (urdf/robot.h; its warnings go to standard error). An .rrd or unknown file is InvalidArgument.
 // `confine`: what else the file may make us read (the meshes of an MCAP robot description) must
 // lie in these directories (a server's).
 Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path,

@@ -405,6 +405,23 @@ Status Emitter::Run() {
 
 }  // namespace
 
+Result<std::vector<std::shared_ptr<Chunk>>> ReadUrdfFile(const std::string& path, const std::string& entity_path_prefix,
+                                                         std::vector<std::string>* warnings) {
+  RobotOptions options;
+  options.max_mesh_bytes = int64_t{64} << 20;  // the description itself
+  auto text = ReadFile(path, options);
+  if (!text.ok()) return MakeError(KindOf(text.status()), std::string(text.status().message()));
+  auto robot = ParseRobot(*text);
+  if (!robot.ok()) return InvalidArgument("{}: {}", path, robot.status().message());
+  options = RobotOptions{};
+  options.urdf_dir = fs::absolute(fs::path(path)).parent_path().string();
+  options.entity_path_prefix = entity_path_prefix;
+  options.include_joint_transforms = true;
+  auto chunks = RobotChunks(*robot, options, warnings);
+  if (!chunks.ok()) return InvalidArgument("{}: {}", path, chunks.status().message());
+  return chunks;
+}
+
 Result<std::vector<std::shared_ptr<Chunk>>> RobotChunks(const Robot& robot, const RobotOptions& options,
                                                         std::vector<std::string>* warnings) {
   Emitter e(robot, options, warnings);

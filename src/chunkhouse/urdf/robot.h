@@ -41,6 +41,11 @@ struct RobotOptions {
 Result<std::vector<std::shared_ptr<Chunk>>> RobotChunks(const Robot& robot, const RobotOptions& options,
                                                         std::vector<std::string>* warnings);
 
+// A .urdf file as `rerun --save out.rrd robot.urdf` logs it: everything static, the joints'
+// transforms included, meshes found relative to the file's folder. Files over 64 MiB are refused.
+Result<std::vector<std::shared_ptr<Chunk>>> ReadUrdfFile(const std::string& path, const std::string& entity_path_prefix,
+                                                         std::vector<std::string>* warnings);
+
 // The rotation of roll-pitch-yaw angles (radians; yaw about Z, then pitch about Y, then roll about
 // X) as a unit quaternion (x, y, z, w), computed in f32 exactly as Rerun (glam) does.
 std::array<float, 4> QuaternionFromRpy(const Vec3& rpy);
