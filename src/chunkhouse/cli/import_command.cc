@@ -4,7 +4,6 @@
 
 #include <filesystem>
 
-#include "chunkhouse/base/warn.h"
 #include "chunkhouse/cli/commands.h"
 #include "chunkhouse/cli/progress.h"
 #include "chunkhouse/rrd/writer.h"
@@ -12,7 +11,6 @@
 #include "chunkhouse/transform/file_sources.h"
 #include "chunkhouse/transform/mcap_source.h"
 #include "chunkhouse/transform/parquet_source.h"
-#include "chunkhouse/urdf/robot.h"
 
 namespace chunkhouse::cli {
 namespace {
@@ -151,11 +149,9 @@ void AddImportCommand(CLI::App& app) {
       Check(made.status());
       factory = *made;
     } else if (transform::FormatOf(a->input) == transform::FileFormat::kUrdf) {
-      std::vector<std::string> warnings;
-      auto chunks = urdf::ReadUrdfFile(a->input, a->entity_path_prefix.value_or(""), &warnings);
-      for (const auto& w : warnings) WarnToStderr(w);
-      Check(chunks.status());
-      factory = std::make_shared<transform::VectorSourceFactory>(std::move(*chunks));
+      auto made = transform::UrdfSource(a->input, a->entity_path_prefix.value_or(""));
+      Check(made.status());
+      factory = *made;
     } else {
       auto made = ParquetFactory(*a);
       Check(made.status());

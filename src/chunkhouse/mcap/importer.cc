@@ -13,10 +13,10 @@
 
 #include "chunkhouse/base/entity_path.h"
 #include "chunkhouse/chunk/ops.h"
+#include "chunkhouse/mcap/cdr.h"
 #include "chunkhouse/mcap/columns.h"
 #include "chunkhouse/mcap/protobuf_parser.h"
 #include "chunkhouse/mcap/recover.h"
-#include "chunkhouse/mcap/cdr.h"
 #include "chunkhouse/mcap/ros2_semantic.h"
 #include "chunkhouse/urdf/model.h"
 #include "chunkhouse/urdf/robot.h"
@@ -513,6 +513,7 @@ Status McapImporter::RobotDescriptions() {
     return a->chunk_start_offset < b->chunk_start_offset;
   });
   ARROW_ASSIGN_OR_RAISE(auto string_schema, ros2::ParseSchema("std_msgs/msg/String", "string data"));
+  ARROW_ASSIGN_OR_RAISE(auto decoder, cdr::Decoder::Make(string_schema));  // Finish empties it for the next
   std::map<uint16_t, std::string> latest;
   auto reader = reader_->Fork();
   for (const ChunkIndex* index : chunks) {
@@ -525,7 +526,6 @@ Status McapImporter::RobotDescriptions() {
     }
     for (const auto& msg : *messages) {
       if (!robot_channels_.count(msg.channel_id)) continue;
-      ARROW_ASSIGN_OR_RAISE(auto decoder, cdr::Decoder::Make(string_schema));
       std::optional<int64_t> stamp;
       if (!decoder->Append(msg.data.data(), static_cast<size_t>(msg.data.size()), &stamp).ok()) continue;
       ARROW_ASSIGN_OR_RAISE(auto decoded, decoder->Finish());

@@ -97,7 +97,7 @@ void ManifestBuilder::Add(const Chunk& chunk, uint64_t byte_offset, uint64_t byt
   rows_.push_back(std::move(row));
 }
 
-Result<std::string> ManifestBuilder::Finish() const {
+Result<std::string> ManifestBuilder::Finish(const ExtraColumns& extra) const {
   // The store's dataframe schema.
   sorbet::Schema schema;
   for (const auto& [name, type] : timelines_) schema.timelines.push_back(Timeline{name, type});
@@ -203,6 +203,14 @@ Result<std::string> ManifestBuilder::Finish() const {
     arrays.push_back(e);
     fields.push_back(arrow::field(ManifestColumnName(timeline, &d, "num_rows"), arrow::uint64(), true, md));
     arrays.push_back(c);
+  }
+  for (const auto& [field, array] : extra) {
+    if (array->length() != n) {
+      return Status::Invalid(fmt::format("manifest column {} has {} values for {} chunks", field->name(),
+                                         array->length(), n));
+    }
+    fields.push_back(field);
+    arrays.push_back(array);
   }
   auto batch = arrow::RecordBatch::Make(arrow::schema(fields), n, arrays);
   pb::RrdManifest m;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chunkhouse/base/ids.h"
@@ -48,8 +49,10 @@ class ManifestBuilder {
   explicit ManifestBuilder(StoreId store) : store_(std::move(store)) {}
   void Add(const Chunk& chunk, uint64_t byte_offset, uint64_t byte_size, uint64_t byte_size_uncompressed);
   bool empty() const { return rows_.empty(); }
-  // Serialized RrdManifest protobuf.
-  Result<std::string> Finish() const;
+  // Serialized RrdManifest protobuf. `extra` columns (one value per chunk added, in order) follow
+  // the index's own: a server's chunk keys.
+  using ExtraColumns = std::vector<std::pair<std::shared_ptr<arrow::Field>, std::shared_ptr<arrow::Array>>>;
+  Result<std::string> Finish(const ExtraColumns& extra = {}) const;
 
  private:
   struct Row {

@@ -9,12 +9,10 @@
 #include <algorithm>
 
 #include "chunkhouse/base/sorbet.h"
-#include "chunkhouse/rrd/codec.h"
-#include "chunkhouse/rrd/manifest.h"
-#include "chunkhouse/rrd/proto/log_msg.pb.h"
 #include "chunkhouse/io/location.h"
 #include "chunkhouse/redap/ids.h"
 #include "chunkhouse/redap/tables.h"
+#include "chunkhouse/rrd/manifest.h"
 
 namespace chunkhouse::server {
 
@@ -236,16 +234,8 @@ Result<std::string> DatasetTables::RrdManifest(const std::string& dataset_id, co
     builder.Add(*chunk, e.byte_offset, e.byte_size, e.byte_size_uncompressed);
     ARROW_RETURN_NOT_OK(keys.Append(redap::ChunkKey{dataset_id, segment_id, i}.Encode()));
   }
-  ARROW_ASSIGN_OR_RAISE(std::string bytes, builder.Finish());
-  rerun::log_msg::v1alpha1::RrdManifest manifest;
-  if (!manifest.ParseFromString(bytes)) return Internal("cannot read back the manifest of segment {}", segment_id);
-  ARROW_ASSIGN_OR_RAISE(auto batch, rrd::DecodeDataframePart(manifest.data(), rrd::Where{"segment manifest", 0}));
   ARROW_ASSIGN_OR_RAISE(auto key_column, keys.Finish());
-  ARROW_ASSIGN_OR_RAISE(batch, batch->AddColumn(batch->num_columns(),
-                                                 arrow::field(std::string(redap::col::kChunkKey), arrow::binary(), false),
-                                                 key_column));
-  ARROW_RETURN_NOT_OK(rrd::EncodeDataframePart(*batch, manifest.mutable_data()));
-  return manifest.SerializeAsString();
+  return builder.Finish({{arrow::field(std::string(redap::col::kChunkKey), arrow::binary(), false), key_column}});
 }
 
 Status DatasetTables::ChunkReader::Read(std::string_view key_bytes, std::string* out) {

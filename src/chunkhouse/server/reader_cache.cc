@@ -1,8 +1,8 @@
 #include "chunkhouse/server/reader_cache.h"
 
-#include "chunkhouse/rrd/framing.h"
-
 #include <algorithm>
+
+#include "chunkhouse/rrd/framing.h"
 
 namespace chunkhouse::server {
 

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "chunkhouse/io/location.h"
 #include "chunkhouse/server/datasets.h"
 #include "chunkhouse/server/reader_cache.h"
 #include "chunkhouse/server/server.h"
@@ -49,7 +50,8 @@ Status ServeDirectories(catalog::Catalog& catalog, const std::vector<std::pair<s
       if (t.status == catalog::TaskStatus::kSuccess) continue;
       ++failed;
       // The file is named unless the error already does.
-      std::string file = t.storage_url.rfind("file://", 0) == 0 ? t.storage_url.substr(7) : t.storage_url;
+      auto location = io::ParseLocation(t.storage_url);
+      std::string file = location.ok() ? location->path : t.storage_url;
       if (t.message.find(file) != std::string::npos) file.clear();
       fmt::print(stderr, "warning: dataset '{}': {}{}{}\n", name, file, file.empty() ? "" : ": ", t.message);
     }

@@ -25,21 +25,21 @@ void SetTimestamp(int64_t ns, google::protobuf::Timestamp* ts) {
   ts->set_nanos(static_cast<int32_t>(ns % 1'000'000'000));
 }
 
-void FillDetails(const catalog::Dataset& d, pb::EntryDetails* out) {
-  redap::SetEntryId(d.id, out->mutable_id());
-  out->set_name(d.name);
-  out->set_entry_kind(pb::ENTRY_KIND_DATASET);
-  SetTimestamp(d.created_at_ns, out->mutable_created_at());
-  SetTimestamp(d.updated_at_ns, out->mutable_updated_at());
+// An entry as FindEntries lists it and the __entries table holds it.
+redap::EntryRow EntryOf(const catalog::Dataset& d) {
+  return {d.id, d.name, pb::ENTRY_KIND_DATASET, d.created_at_ns, d.updated_at_ns};
+}
+// The __entries system table itself: Rerun's server gives it the all-zero id and no times.
+redap::EntryRow EntriesTableEntry() {
+  return {std::string(redap::kEntriesTableId), std::string(redap::kEntriesTableName), pb::ENTRY_KIND_TABLE, 0, 0};
 }
 
-// The __entries system table's details: Rerun's server gives it the all-zero id and no times.
-void FillEntriesTableDetails(pb::EntryDetails* out) {
-  redap::SetEntryId(redap::kEntriesTableId, out->mutable_id());
-  out->set_name(std::string(redap::kEntriesTableName));
-  out->set_entry_kind(pb::ENTRY_KIND_TABLE);
-  SetTimestamp(0, out->mutable_created_at());
-  SetTimestamp(0, out->mutable_updated_at());
+void FillDetails(const redap::EntryRow& e, pb::EntryDetails* out) {
+  redap::SetEntryId(e.id, out->mutable_id());
+  out->set_name(e.name);
+  out->set_entry_kind(static_cast<pb::EntryKind>(e.kind));
+  SetTimestamp(e.created_at_ns, out->mutable_created_at());
+  SetTimestamp(e.updated_at_ns, out->mutable_updated_at());
 }
 
 // The only table there is (the user tables Rerun's server keeps in Lance are not served).
@@ -49,7 +49,7 @@ Status OnlyEntriesTable(const std::string& id) {
 }
 
 void FillDatasetEntry(const catalog::Dataset& d, pb::DatasetEntry* out) {
-  FillDetails(d, out->mutable_details());
+  FillDetails(EntryOf(d), out->mutable_details());
   auto* handle = out->mutable_dataset_handle();
   redap::SetEntryId(d.id, handle->mutable_entry_id());
   handle->set_dataset_url("memory:///" + d.id);
@@ -117,12 +117,12 @@ class CloudService final : public pb::RerunCloudService::WithCallbackMethod_Fetc
       for (const auto& d : *datasets) {
         if (f.has_name() && f.name() != d.name) continue;
         if (f.has_id() && redap::EntryIdString(f.id()) != d.id) continue;
-        FillDetails(d, out->add_entries());
+        FillDetails(EntryOf(d), out->add_entries());
       }
     }
     if (wanted(pb::ENTRY_KIND_TABLE) && (!f.has_name() || f.name() == redap::kEntriesTableName) &&
         (!f.has_id() || redap::EntryIdString(f.id()) == redap::kEntriesTableId)) {
-      FillEntriesTableDetails(out->add_entries());
+      FillDetails(EntriesTableEntry(), out->add_entries());
     }
     return grpc::Status::OK;
   }
@@ -151,7 +151,7 @@ class CloudService final : public pb::RerunCloudService::WithCallbackMethod_Fetc
     auto id = EntryFromBodyOrHeader(*ctx, req->has_id() ? &req->id() : nullptr);
     if (!id.ok()) return ToGrpc(id.status());
     if (Status st = OnlyEntriesTable(*id); !st.ok()) return ToGrpc(st);
-    FillEntriesTableDetails(out->mutable_table()->mutable_details());
+    FillDetails(EntriesTableEntry(), out->mutable_table()->mutable_details());
     pb::SystemTable system;
     system.set_kind(pb::SYSTEM_TABLE_KIND_ENTRIES);
     auto* provider = out->mutable_table()->mutable_provider_details();
@@ -172,9 +172,8 @@ class CloudService final : public pb::RerunCloudService::WithCallbackMethod_Fetc
     if (Status st = OnlyEntriesTable(redap::EntryIdString(req->table_id())); !st.ok()) return ToGrpc(st);
     auto datasets = catalog_.Datasets();
     if (!datasets.ok()) return ToGrpc(datasets.status());
-    std::vector<redap::EntryRow> rows{{std::string(redap::kEntriesTableId), std::string(redap::kEntriesTableName),
-                                       pb::ENTRY_KIND_TABLE, 0, 0}};
-    for (const auto& d : *datasets) rows.push_back({d.id, d.name, pb::ENTRY_KIND_DATASET, d.created_at_ns, d.updated_at_ns});
+    std::vector<redap::EntryRow> rows{EntriesTableEntry()};
+    for (const auto& d : *datasets) rows.push_back(EntryOf(d));
     auto batch = redap::EntriesTable(rows);
     if (!batch.ok()) return ToGrpc(batch.status());
     return ToGrpc(WriteTable<pb::ScanTableResponse>(writer, **batch));
@@ -211,7 +210,7 @@ class CloudService final : public pb::RerunCloudService::WithCallbackMethod_Fetc
     auto d = catalog_.DatasetById(*id);
     if (d.ok() && req->entry_details_update().has_name()) d = catalog_.RenameDataset(*id, req->entry_details_update().name());
     if (!d.ok()) return ToGrpc(d.status());
-    FillDetails(*d, out->mutable_entry_details());
+    FillDetails(EntryOf(*d), out->mutable_entry_details());
     return grpc::Status::OK;
   }
 

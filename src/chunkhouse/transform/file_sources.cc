@@ -32,14 +32,17 @@ Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path, s
       ARROW_ASSIGN_OR_RAISE(auto factory, McapSourceFactory::Make(path, std::move(options)));
       return std::shared_ptr<SourceFactory>(std::move(factory));
     }
-    case FileFormat::kUrdf: {
-      std::vector<std::string> warnings;
-      ARROW_ASSIGN_OR_RAISE(auto chunks, urdf::ReadUrdfFile(path, "", &warnings));
-      for (const auto& w : warnings) WarnToStderr(w);
-      return std::shared_ptr<SourceFactory>(std::make_shared<VectorSourceFactory>(std::move(chunks)));
-    }
+    case FileFormat::kUrdf: return UrdfSource(path);
     default: return InvalidArgument("{}: not a Parquet, MCAP or URDF file by its name (.parquet, .pq, .mcap or .urdf)", path);
   }
+}
+
+Result<std::shared_ptr<SourceFactory>> UrdfSource(const std::string& path, const std::string& entity_path_prefix) {
+  std::vector<std::string> warnings;
+  auto chunks = urdf::ReadUrdfFile(path, entity_path_prefix, &warnings);
+  for (const auto& w : warnings) WarnToStderr(w);
+  ARROW_RETURN_NOT_OK(chunks.status());
+  return std::shared_ptr<SourceFactory>(std::make_shared<VectorSourceFactory>(std::move(*chunks)));
 }
 
 }  // namespace chunkhouse::transform

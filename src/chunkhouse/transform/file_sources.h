@@ -23,4 +23,8 @@ FileFormat FormatOf(const std::string& path);
 Result<std::shared_ptr<SourceFactory>> ImportedSource(const std::string& path,
                                                       std::optional<io::AllowedRoots> confine = std::nullopt);
 
+// A URDF file's chunks (urdf::ReadUrdfFile), every entity under `entity_path_prefix`; its
+// warnings (meshes that cannot be loaded) go to standard error.
+Result<std::shared_ptr<SourceFactory>> UrdfSource(const std::string& path, const std::string& entity_path_prefix = "");
+
 }  // namespace chunkhouse::transform

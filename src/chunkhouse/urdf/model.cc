@@ -80,9 +80,15 @@ Result<const XmlElement*> Required(const XmlElement& parent, std::string_view na
   return e;
 }
 
-Result<std::string> RequiredAttribute(const XmlElement& e, std::string_view name) {
+// The attribute's text; null when it is absent and not `required`.
+Result<const std::string*> AttributeText(const XmlElement& e, std::string_view name, bool required) {
   const std::string* v = e.Attribute(name);
-  if (!v) return InvalidArgument("{}: missing attribute '{}'", At(e), name);
+  if (!v && required) return InvalidArgument("{}: missing attribute '{}'", At(e), name);
+  return v;
+}
+
+Result<std::string> RequiredAttribute(const XmlElement& e, std::string_view name) {
+  ARROW_ASSIGN_OR_RAISE(const std::string* v, AttributeText(e, name, /*required=*/true));
   return *v;
 }
 
@@ -94,11 +100,8 @@ std::string_view Trim(std::string_view s) {
 
 // A number attribute; `fallback` when absent (none: required).
 Result<double> Number(const XmlElement& e, std::string_view name, std::optional<double> fallback) {
-  const std::string* v = e.Attribute(name);
-  if (!v) {
-    if (fallback) return *fallback;
-    return InvalidArgument("{}: missing attribute '{}'", At(e), name);
-  }
+  ARROW_ASSIGN_OR_RAISE(const std::string* v, AttributeText(e, name, /*required=*/!fallback));
+  if (!v) return *fallback;
   auto parsed = ParseRustF64(Trim(*v));
   if (!parsed) return InvalidArgument("{}: attribute '{}' is not a number: \"{}\"", At(e), name, *v);
   return *parsed;
@@ -129,11 +132,8 @@ Result<std::array<double, N>> Numbers(const XmlElement& e, std::string_view name
 }
 
 Result<Vec3> Vector(const XmlElement& e, std::string_view name, std::optional<Vec3> fallback) {
-  const std::string* v = e.Attribute(name);
-  if (!v) {
-    if (fallback) return *fallback;
-    return InvalidArgument("{}: missing attribute '{}'", At(e), name);
-  }
+  ARROW_ASSIGN_OR_RAISE(const std::string* v, AttributeText(e, name, /*required=*/!fallback));
+  if (!v) return *fallback;
   return Numbers<3>(e, name, *v);
 }
 

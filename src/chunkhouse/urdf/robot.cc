@@ -1,19 +1,18 @@
 #include "chunkhouse/urdf/robot.h"
 
+#include <arrow/io/interfaces.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "chunkhouse/base/entity_path.h"
 #include "chunkhouse/chunk/columns.h"
+#include "chunkhouse/io/file.h"
 
 namespace chunkhouse::urdf {
 
@@ -78,7 +77,8 @@ std::optional<std::string> MeshMediaType(std::string_view filename, std::string_
       {"png", "image/png"},         {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},
       {"bin", "application/octet-stream"}, {"xyz", "chemical/x-xyz"},   {"txt", "text/plain"}};
   const std::string_view name = filename.substr(0, filename.find_first_of("?#"));
-  const std::string_view base = name.substr(name.find_last_of('/') == std::string_view::npos ? 0 : name.find_last_of('/') + 1);
+  const size_t slash = name.find_last_of('/');
+  const std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
   const size_t dot = base.find_last_of('.');
   if (dot != std::string_view::npos && dot > 0) {
     std::string ext(base.substr(dot + 1));
@@ -98,27 +98,28 @@ std::optional<std::string> MeshMediaType(std::string_view filename, std::string_
 
 namespace {
 
-Result<std::string> ReadFile(const std::string& given, const RobotOptions& options) {
-  const int64_t max_bytes = options.max_mesh_bytes;
+// A whole file of at most `max_bytes` (`what` names it in the error), inside `roots` when given.
+// Opened as io/ opens every file: a regular file only, never waiting on a pipe or device.
+Result<std::string> ReadFile(const std::string& given, int64_t max_bytes, const std::optional<io::AllowedRoots>& roots,
+                             std::string_view what) {
   std::string path = given;
-  if (options.mesh_roots) {
-    auto resolved = options.mesh_roots->Resolve(given);
+  if (roots) {
+    auto resolved = roots->Resolve(given);
     if (!resolved.ok()) {
       return MakeError(KindOf(resolved.status()), fmt::format("Failed to read file: {}: {}", given, resolved.status().message()));
     }
     path = *resolved;
   }
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return NotFound("Failed to read file: {}: {}", path, ec.message());
+  auto opened = io::OpenRegularFile(path);
+  if (!opened.ok()) return NotFound("Failed to read file: {}", opened.status().message());
+  const uint64_t size = opened->identity.size;
   if (size > static_cast<uint64_t>(max_bytes)) {
-    return NotFound("Failed to read file: {}: {} bytes, more than the {} a mesh may have", path, size, max_bytes);
+    return NotFound("Failed to read file: {}: {} bytes, more than the {} {} may have", path, size, max_bytes, what);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("Failed to read file: {}: {}", path, std::strerror(errno));
   std::string bytes(size, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (in.gcount() != static_cast<std::streamsize>(size)) return NotFound("Failed to read file: {}: read short", path);
+  auto read = opened->file->ReadAt(0, static_cast<int64_t>(size), bytes.data());
+  if (!read.ok()) return NotFound("Failed to read file: {}: {}", path, read.status().message());
+  if (*read != static_cast<int64_t>(size)) return NotFound("Failed to read file: {}: read short", path);
   return bytes;
 }
 
@@ -149,15 +150,19 @@ Result<fs::path> ResolvePackage(const std::string& uri) {
       uri);
 }
 
+Result<std::string> ReadMesh(const std::string& path, const RobotOptions& options) {
+  return ReadFile(path, options.max_mesh_bytes, options.mesh_roots, "a mesh");
+}
+
 Result<std::string> LoadResource(const RobotOptions& options, const std::string& uri) {
   const size_t sep = uri.find("://");
   if (sep != std::string::npos) {
     const std::string scheme = uri.substr(0, sep), path = uri.substr(sep + 3);
-    if (scheme == "file") return ReadFile(path, options);
+    if (scheme == "file") return ReadMesh(path, options);
     if (scheme == "package") {
       ARROW_ASSIGN_OR_RAISE(fs::path resolved, ResolvePackage(path));
-      if (resolved.is_absolute()) return ReadFile(resolved.string(), options);
-      if (options.urdf_dir) return ReadFile((fs::path(*options.urdf_dir) / resolved).string(), options);
+      if (resolved.is_absolute()) return ReadMesh(resolved.string(), options);
+      if (options.urdf_dir) return ReadMesh((fs::path(*options.urdf_dir) / resolved).string(), options);
       return InvalidArgument("No root directory set for URDF, cannot load resource: {}", path);
     }
     if (scheme == "http" || scheme == "https") {
@@ -165,7 +170,7 @@ Result<std::string> LoadResource(const RobotOptions& options, const std::string&
     }
     return InvalidArgument("Unknown resource scheme: \"{}\" in {}", scheme, uri);
   }
-  if (options.urdf_dir) return ReadFile((fs::path(*options.urdf_dir) / uri).string(), options);
+  if (options.urdf_dir) return ReadMesh((fs::path(*options.urdf_dir) / uri).string(), options);
   return InvalidArgument("No root directory set for URDF, cannot load resource: {}", uri);
 }
 
@@ -381,7 +386,6 @@ Status Emitter::Run() {
       ARROW_RETURN_NOT_OK(parents.Append(j->parent));
       ARROW_RETURN_NOT_OK(childs.Append(j->child));
     }
-    auto per_row = [](auto values) -> Result<ArrayPtr> { return OnePerRow(values); };
     ARROW_ASSIGN_OR_RAISE(auto parent_values, parents.Finish());
     ARROW_ASSIGN_OR_RAISE(auto child_values, childs.Finish());
     ARROW_ASSIGN_OR_RAISE(auto q, Vectors4(quaternions));
@@ -389,13 +393,13 @@ Status Emitter::Run() {
     const auto& q_values = static_cast<const arrow::ListArray&>(*q).values();
     const auto& t_values = static_cast<const arrow::ListArray&>(*t).values();
     Components cs;
-    ARROW_ASSIGN_OR_RAISE(auto cc, per_row(child_values));
+    ARROW_ASSIGN_OR_RAISE(auto cc, OnePerRow(child_values));
     cs.emplace_back(D(a, "Transform3D:child_frame", kFrameIdType), cc);
-    ARROW_ASSIGN_OR_RAISE(auto pc, per_row(parent_values));
+    ARROW_ASSIGN_OR_RAISE(auto pc, OnePerRow(parent_values));
     cs.emplace_back(D(a, "Transform3D:parent_frame", kFrameIdType), pc);
-    ARROW_ASSIGN_OR_RAISE(auto qc, per_row(q_values));
+    ARROW_ASSIGN_OR_RAISE(auto qc, OnePerRow(q_values));
     cs.emplace_back(D(a, "Transform3D:quaternion", "rerun.components.RotationQuat"), qc);
-    ARROW_ASSIGN_OR_RAISE(auto tc, per_row(t_values));
+    ARROW_ASSIGN_OR_RAISE(auto tc, OnePerRow(t_values));
     cs.emplace_back(D(a, "Transform3D:translation", "rerun.components.Translation3D"), tc);
     ARROW_ASSIGN_OR_RAISE(auto chunk, StaticChunk("/tf_static", std::move(cs), static_cast<int64_t>(transforms.size())));
     chunks.push_back(std::move(chunk));
@@ -407,13 +411,10 @@ Status Emitter::Run() {
 
 Result<std::vector<std::shared_ptr<Chunk>>> ReadUrdfFile(const std::string& path, const std::string& entity_path_prefix,
                                                          std::vector<std::string>* warnings) {
-  RobotOptions options;
-  options.max_mesh_bytes = int64_t{64} << 20;  // the description itself
-  auto text = ReadFile(path, options);
-  if (!text.ok()) return MakeError(KindOf(text.status()), std::string(text.status().message()));
-  auto robot = ParseRobot(*text);
+  ARROW_ASSIGN_OR_RAISE(auto text, ReadFile(path, int64_t{64} << 20, std::nullopt, "a URDF file"));
+  auto robot = ParseRobot(text);
   if (!robot.ok()) return InvalidArgument("{}: {}", path, robot.status().message());
-  options = RobotOptions{};
+  RobotOptions options;
   options.urdf_dir = fs::absolute(fs::path(path)).parent_path().string();
   options.entity_path_prefix = entity_path_prefix;
   options.include_joint_transforms = true;
